@@ -1,0 +1,102 @@
+"""One error shape for the whole API: `{"code": "<machine_code>", "detail": "<human text>"}`.
+
+Validation errors also carry `errors`, the per-field messages, so a client can highlight fields.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """An API error with an explicit machine code, status and human detail."""
+
+    def __init__(self, code: str, detail: str, status_code: int = status.HTTP_400_BAD_REQUEST) -> None:
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+
+
+def _first_message(errors: Any) -> tuple[str, str]:
+    """Return (field path, message) of the first validation message in a nested error structure."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            field, message = _first_message(value)
+            path = str(key) if key != "non_field_errors" else ""
+            return (f"{path}.{field}".strip(".") if field else path), message
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0])
+    return "", str(errors)
+
+
+def _first_code(codes: Any) -> str:
+    """Return the first machine code in a nested `get_codes()` structure."""
+    if isinstance(codes, dict):
+        return _first_code(next(iter(codes.values()), "invalid"))
+    if isinstance(codes, list):
+        return _first_code(codes[0]) if codes else "invalid"
+    return str(codes)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler that renders every error in the `{"code", "detail"}` shape."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        field, message = _first_message(exc.detail)
+        code = _first_code(exc.get_codes())
+        # Field-level codes such as "required" are only useful together with the field name.
+        body: dict[str, Any] = {
+            "code": code if code not in {"invalid", "required", "null", "blank"} else "invalid_input",
+            "detail": f"{field}: {message}" if field else message,
+            "errors": exc.detail,
+        }
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        body = {"code": codes if isinstance(codes, str) else _first_code(codes), "detail": str(exc.detail)}
+    else:  # Http404 / PermissionDenied converted by DRF
+        body = {"code": "not_found" if response.status_code == 404 else "error", "detail": str(exc)}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        body["code"] = "not_authenticated" if body["code"] != "authentication_failed" else body["code"]
+    response.data = body
+    return response
+
+
+def _json_error(code: str, detail: str, status_code: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=status_code)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django-level 404 (no URL matched): the API error shape under /api/, the HTML page elsewhere."""
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _json_error("not_found", f"No such resource: {request.path}", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django-level 500 in the API error shape (details go to the log, not the client)."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _json_error("server_error", "An unexpected error occurred; it has been logged.", 500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django-level 400 (for example an invalid Host header) in the API error shape."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    return _json_error("bad_request", "The request could not be understood.", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django-level 403 (for example a CSRF failure) in the API error shape."""
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _json_error("permission_denied", "You do not have permission to perform this action.", 403)

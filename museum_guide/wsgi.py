@@ -1,0 +1,9 @@
+"""WSGI entry point (gunicorn museum_guide.wsgi)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "museum_guide.settings")
+
+application = get_wsgi_application()
