@@ -1,0 +1,7 @@
+#!/bin/sh
+# Worker role: one Celery worker; scale out with more containers (compose --scale worker=N).
+set -eu
+exec celery -A museum_guide worker \
+    --loglevel "${LOG_LEVEL:-INFO}" \
+    --concurrency "${CELERY_CONCURRENCY:-1}" \
+    --max-tasks-per-child "${CELERY_MAX_TASKS_PER_CHILD:-1000}"
