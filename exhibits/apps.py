@@ -8,3 +8,7 @@ class ExhibitsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "exhibits"
+
+    def ready(self) -> None:
+        """Connect the signals that invalidate cached walking matrices."""
+        from exhibits import signals  # noqa: F401
