@@ -1,0 +1,414 @@
+"""Framework-free route planning: the orienteering problem over a walking-minutes matrix.
+
+Maximise the summed value of visited exhibits subject to walking + dwell <= budget, from a start
+exhibit (where the visitor stands: not a stop, no dwell), optionally to an end exhibit (a mandatory
+last stop with its dwell, or a plain walk back when it is the start itself). Each exhibit is
+visited at most once; `inf` in the walking matrix means "no usable path" (e.g. stairs when the
+visitor asked for step-free).
+
+Solvers: `solve_exact` (bitmask dynamic programme, small instances), `solve_ils` (iterated local
+search: greedy ratio insertion, 2-opt, drop/insert perturbations) and `solve_ortools` (OR-Tools
+routing with optional nodes as disjunctions and a time dimension). `plan_route` picks one.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Float slack when comparing route times with the budget (minutes).
+EPS = 1e-9
+# Instances with at most this many candidate exhibits are solved exactly by `plan_route`.
+EXACT_MAX_CANDIDATES = 12
+
+
+class InfeasibleRouteError(ValueError):
+    """The mandatory part of the route (start -> end with its dwell) does not fit the budget."""
+
+
+@dataclass(frozen=True)
+class RouteProblem:
+    """One orienteering instance over exhibit indices 0..N-1."""
+
+    walking: FloatArray  # (N, N) minutes, inf = unreachable
+    dwell: FloatArray  # (N,) minutes
+    value: FloatArray  # (N,) value of visiting, >= 0
+    start: int
+    budget: float
+    end: int | None = None
+    candidates: BoolArray | None = None  # exhibits allowed as stops (default: all)
+
+    def candidate_indices(self) -> list[int]:
+        """Exhibits that may be stops and fit the budget on their own (start -> it -> end)."""
+        n = self.walking.shape[0]
+        allowed = np.ones(n, dtype=bool) if self.candidates is None else np.asarray(self.candidates, dtype=bool).copy()
+        allowed[self.start] = False
+        if self.end is not None:
+            allowed[self.end] = False
+        detour = self.walking[self.start] + self.dwell + self._to_end_vector()
+        allowed &= np.isfinite(detour) & (detour <= self.budget - self._end_dwell() + EPS)
+        return [int(i) for i in np.flatnonzero(allowed)]
+
+    def _to_end_vector(self) -> FloatArray:
+        if self.end is None:
+            return np.zeros(self.walking.shape[0])
+        return np.asarray(self.walking[:, self.end], dtype=np.float64)
+
+    def _end_dwell(self) -> float:
+        return 0.0 if self.end is None or self.end == self.start else float(self.dwell[self.end])
+
+
+@dataclass(frozen=True)
+class Route:
+    """A planned route: stops in order (start excluded; a distinct end included) and its bookkeeping."""
+
+    stops: list[int]
+    arrivals: list[float]  # minute of arrival at each stop
+    total_minutes: float  # walking + dwell, including the walk back when end == start
+    walking_minutes: float
+    value: float
+    solver: str = ""
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def route_minutes(problem: RouteProblem, stops: Sequence[int]) -> float:
+    """Walking + dwell minutes of visiting `stops` in order from the start (and to the end, if any)."""
+    total, here = 0.0, problem.start
+    for stop in stops:
+        total += float(problem.walking[here, stop] + problem.dwell[stop])
+        here = stop
+    if problem.end is not None and (not stops or stops[-1] != problem.end):
+        total += float(problem.walking[here, problem.end]) + problem._end_dwell()
+    return total
+
+
+def build_route(problem: RouteProblem, middle: Sequence[int], solver: str, **stats: float) -> Route:
+    """Turn an ordered list of optional stops into a `Route` (appending a distinct end exhibit)."""
+    stops = list(middle)
+    if problem.end is not None and problem.end != problem.start:
+        stops.append(problem.end)
+    arrivals: list[float] = []
+    clock, walked, here = 0.0, 0.0, problem.start
+    for stop in stops:
+        leg = float(problem.walking[here, stop])
+        clock += leg
+        walked += leg
+        arrivals.append(clock)
+        clock += float(problem.dwell[stop])
+        here = stop
+    if problem.end is not None and problem.end == problem.start and stops:
+        leg = float(problem.walking[here, problem.start])
+        clock += leg
+        walked += leg
+    value = float(sum(problem.value[s] for s in stops))
+    return Route(stops, arrivals, clock, walked, value, solver, dict(stats))
+
+
+def _check_mandatory(problem: RouteProblem) -> None:
+    if problem.budget < 0 or not math.isfinite(problem.budget):
+        raise InfeasibleRouteError("The time budget must be a finite, non-negative number of minutes.")
+    if route_minutes(problem, []) > problem.budget + EPS:
+        raise InfeasibleRouteError("The end exhibit cannot be reached within the time budget.")
+
+
+class _Arcs:
+    """Dense arc costs over local nodes: 0 = start, 1..K = candidates, K+1 = sink (end or nowhere)."""
+
+    def __init__(self, problem: RouteProblem, nodes: Sequence[int]) -> None:
+        self.nodes = list(nodes)
+        k = len(self.nodes)
+        index = [problem.start, *self.nodes]
+        walk = problem.walking[np.ix_(index, index)]
+        self.walk = np.empty((k + 2, k + 2))
+        self.walk[: k + 1, : k + 1] = walk
+        to_sink = np.zeros(k + 1) if problem.end is None else problem.walking[index, problem.end] + problem._end_dwell()
+        self.walk[: k + 1, k + 1] = to_sink
+        self.walk[k + 1, :] = np.inf
+        self.dwell = np.concatenate([[0.0], problem.dwell[self.nodes], [0.0]])
+        self.value = np.concatenate([[0.0], problem.value[self.nodes], [0.0]])
+        # Arrival cost: walking to j plus j's dwell, so a path's cost is a plain sum of arcs.
+        self.cost = self.walk + self.dwell[np.newaxis, :]
+        self.sink = k + 1
+        self.budget = problem.budget
+
+    def path_cost(self, path: Sequence[int]) -> float:
+        return float(self.cost[path[:-1], path[1:]].sum())
+
+    def path_value(self, path: Sequence[int]) -> float:
+        return float(self.value[list(path)].sum())
+
+    def to_problem_indices(self, path: Sequence[int]) -> list[int]:
+        return [self.nodes[i - 1] for i in path[1:-1]]
+
+
+def solve_exact(problem: RouteProblem, *, max_candidates: int = 18) -> Route:
+    """Optimal route by dynamic programming over subsets (Held-Karp style), O(2^K K^2) for K candidates."""
+    _check_mandatory(problem)
+    nodes = problem.candidate_indices()
+    k = len(nodes)
+    if k > max_candidates:
+        raise ValueError(f"{k} candidates is too many for the exact solver (max {max_candidates}).")
+    arcs = _Arcs(problem, nodes)
+    if k == 0:
+        return build_route(problem, [], "exact")
+    cost = arcs.cost[1 : k + 1, 1 : k + 1]  # between candidates
+    from_start = arcs.cost[0, 1 : k + 1]
+    to_sink = arcs.cost[1 : k + 1, arcs.sink]
+    full = 1 << k
+    best = np.full((full, k), np.inf)
+    parent = np.full((full, k), -1, dtype=np.int64)
+    for j in range(k):
+        best[1 << j, j] = from_start[j]
+    bits = 1 << np.arange(k)
+    columns = np.arange(k)
+    for mask in range(1, full):
+        row = best[mask]
+        if not np.isfinite(row).any():
+            continue
+        # Extend every path ending at i (in mask) by a candidate j outside mask.
+        through = row[:, np.newaxis] + cost  # (i, j)
+        through[:, (mask & bits) != 0] = np.inf
+        choice = np.argmin(through, axis=0)
+        extended = through[choice, columns]
+        extended[extended > problem.budget + EPS] = np.inf
+        targets = mask | bits
+        better = extended < best[targets, columns]
+        best[targets[better], columns[better]] = extended[better]
+        parent[targets[better], columns[better]] = choice[better]
+    closing = np.where(best + to_sink[np.newaxis, :] <= problem.budget + EPS, best + to_sink[np.newaxis, :], np.inf)
+    mask_minutes = closing.min(axis=1)
+    mask_last = np.where(np.isfinite(mask_minutes), closing.argmin(axis=1), -1)
+    values: FloatArray = np.zeros(full)
+    for j in range(k):
+        values[(np.arange(full) >> j) & 1 == 1] += arcs.value[1 + j]
+    values = np.where(np.isfinite(mask_minutes), values, -np.inf).astype(np.float64)
+    values[0] = 0.0
+    mask_minutes[0] = 0.0
+    # Most value first; among (numerically) equal values the shortest route.
+    top = values.max()
+    ties = np.flatnonzero(values >= top - 1e-9)
+    best_mask = int(ties[np.argmin(mask_minutes[ties])])
+    best_last = int(mask_last[best_mask]) if best_mask else -1
+    order: list[int] = []
+    mask, last = best_mask, best_last
+    while last >= 0:
+        order.append(last)
+        previous = int(parent[mask, last])
+        mask &= ~(1 << last)
+        last = previous
+    order.reverse()
+    return build_route(problem, [nodes[i] for i in order], "exact", candidates=float(k))
+
+
+def _two_opt(arcs: _Arcs, path: list[int]) -> list[int]:
+    """Shorten a path with 2-opt segment reversals (first improvement, repeated until none helps)."""
+    improved = True
+    while improved and len(path) >= 4:
+        improved = False
+        p = np.asarray(path)
+        a, b = p[:-1], p[1:]
+        # Reverse path[i+1 .. j]: arcs (a_i, b_i) and (a_j, b_j) become (a_i, a_j) and (b_i, b_j).
+        delta = arcs.walk[a[:, None], a[None, :]] + arcs.walk[b[:, None], b[None, :]]
+        delta -= (arcs.walk[a, b])[:, None] + (arcs.walk[a, b])[None, :]
+        delta = np.triu(delta, k=2)
+        i, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
+        if delta[i, j] < -1e-7:
+            candidate = path[: i + 1] + path[i + 1 : j + 1][::-1] + path[j + 1 :]
+            # The walking matrix may be asymmetric; keep the move only if the exact cost drops.
+            if arcs.path_cost(candidate) < arcs.path_cost(path) - 1e-9:
+                path = candidate
+                improved = True
+    return path
+
+
+def _relocate(arcs: _Arcs, path: list[int]) -> list[int]:
+    """Or-opt: move single stops to the position where they cost least, while that shortens the path."""
+    improved = True
+    while improved and len(path) >= 4:
+        improved = False
+        for pos in range(1, len(path) - 1):
+            node = path[pos]
+            rest = path[:pos] + path[pos + 1 :]
+            saving = arcs.path_cost(path) - arcs.path_cost(rest)
+            r = np.asarray(rest)
+            extra = arcs.cost[r[:-1], node] + arcs.cost[node, r[1:]] - arcs.cost[r[:-1], r[1:]]
+            best = int(np.argmin(extra))
+            if extra[best] < saving - 1e-7:
+                path = [*rest[: best + 1], node, *rest[best + 1 :]]
+                improved = True
+                break
+    return path
+
+
+def _insert_greedy(arcs: _Arcs, path: list[int], unvisited: set[int], rng: random.Random | None) -> list[int]:
+    """Insert unvisited candidates by best value / extra-time ratio while the budget allows."""
+    cost = arcs.path_cost(path)
+    while unvisited:
+        pool = np.fromiter(unvisited, dtype=np.int64)
+        p = np.asarray(path)
+        a, b = p[:-1], p[1:]
+        # extra[c, pos] = cost of detouring through c between path[pos] and path[pos + 1].
+        extra = arcs.cost[a[None, :], pool[:, None]] + arcs.cost[pool[:, None], b[None, :]] - arcs.cost[a, b][None, :]
+        extra[cost + extra > arcs.budget + EPS] = np.inf
+        best_pos = np.argmin(extra, axis=1)
+        best_extra = extra[np.arange(pool.size), best_pos]
+        feasible = np.isfinite(best_extra)
+        if not feasible.any():
+            break
+        values = arcs.value[pool]
+        feasible &= values > 0
+        if not feasible.any():
+            break
+        ratio = np.where(feasible, values * values / np.maximum(best_extra, 1e-3), -np.inf)
+        if rng is not None:
+            # Perturbed ratios diversify the restarts of the local search.
+            ratio = np.where(feasible, ratio * np.array([rng.uniform(0.5, 1.5) for _ in range(pool.size)]), -np.inf)
+        pick = int(np.argmax(ratio))
+        node, pos = int(pool[pick]), int(best_pos[pick])
+        path.insert(pos + 1, node)
+        cost += float(best_extra[pick])
+        unvisited.discard(node)
+    return path
+
+
+def _replace(arcs: _Arcs, path: list[int], unvisited: set[int]) -> tuple[list[int], bool]:
+    """Swap one stop for a more valuable unvisited exhibit in its place when the budget allows."""
+    if len(path) < 3 or not unvisited:
+        return path, False
+    pool = np.fromiter(unvisited, dtype=np.int64)
+    p = np.asarray(path)
+    prev, stop, nxt = p[:-2], p[1:-1], p[2:]
+    cost = arcs.path_cost(path)
+    # delta[pos, c]: minutes after replacing stop `pos` by candidate c between the same neighbours.
+    delta = arcs.cost[prev[:, None], pool[None, :]] + arcs.cost[pool[None, :], nxt[:, None]]
+    delta -= (arcs.cost[prev, stop] + arcs.cost[stop, nxt])[:, None]
+    gain = arcs.value[pool][None, :] - arcs.value[stop][:, None]
+    gain = np.where((cost + delta <= arcs.budget + EPS) & (gain > EPS), gain, -np.inf)
+    pos, pick = np.unravel_index(int(np.argmax(gain)), gain.shape)
+    if not np.isfinite(gain[pos, pick]):
+        return path, False
+    unvisited.add(int(stop[pos]))
+    unvisited.discard(int(pool[pick]))
+    path = list(path)
+    path[pos + 1] = int(pool[pick])
+    return path, True
+
+
+def _improve(arcs: _Arcs, path: list[int], unvisited: set[int], rng: random.Random | None) -> list[int]:
+    """Local search: insert, shorten with 2-opt, swap in better exhibits, insert what saved minutes allow."""
+    path = _insert_greedy(arcs, path, unvisited, rng)
+    changed = True
+    while changed:
+        path = _relocate(arcs, _two_opt(arcs, path))
+        path, changed = _replace(arcs, path, unvisited)
+        before = len(path)
+        path = _insert_greedy(arcs, path, unvisited, None)
+        changed = changed or len(path) > before
+    return path
+
+
+def _better(arcs: _Arcs, path: list[int], than: list[int]) -> bool:
+    value, other = arcs.path_value(path), arcs.path_value(than)
+    if value > other + EPS:
+        return True
+    return abs(value - other) <= EPS and arcs.path_cost(path) < arcs.path_cost(than) - EPS
+
+
+def solve_ils(
+    problem: RouteProblem, *, time_limit_s: float = 0.15, seed: int = 0, max_iterations: int = 10_000
+) -> Route:
+    """Iterated local search: greedy insertion + 2-opt, then drop-a-segment perturbations until time runs out."""
+    _check_mandatory(problem)
+    started = time.perf_counter()
+    nodes = problem.candidate_indices()
+    arcs = _Arcs(problem, nodes)
+    all_nodes = set(range(1, len(nodes) + 1))
+    rng = random.Random(seed)
+    current = _improve(arcs, [0, arcs.sink], set(all_nodes), None)
+    best = list(current)
+    iterations = 0
+    while iterations < max_iterations and time.perf_counter() - started < time_limit_s and len(nodes) > 0:
+        iterations += 1
+        trial = list(current)
+        inner = len(trial) - 2
+        if rng.random() < 0.1:
+            # An occasional randomised restart escapes what segment drops cannot.
+            trial = [0, arcs.sink]
+        elif inner > 0:
+            # Drop a random segment (or scattered stops) so that other exhibits can take its place.
+            length = rng.randint(1, max(1, min(inner, 1 + inner // 3)))
+            if rng.random() < 0.5:
+                first = rng.randint(1, inner - length + 1)
+                del trial[first : first + length]
+            else:
+                for _ in range(length):
+                    del trial[rng.randint(1, len(trial) - 2)]
+        trial = _improve(arcs, trial, all_nodes - set(trial), rng)
+        if _better(arcs, trial, current) or rng.random() < 0.05:
+            current = trial
+        if _better(arcs, current, best):
+            best = list(current)
+        elif rng.random() < 0.1:
+            current = list(best)
+    elapsed = time.perf_counter() - started
+    return build_route(problem, arcs.to_problem_indices(best), "ils", iterations=float(iterations), seconds=elapsed)
+
+
+def solve_ortools(problem: RouteProblem, *, time_limit_s: float = 0.15, scale: int = 100) -> Route:
+    """OR-Tools routing: optional stops as disjunctions (penalty = value), budget as a time dimension."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    _check_mandatory(problem)
+    started = time.perf_counter()
+    nodes = problem.candidate_indices()
+    arcs = _Arcs(problem, nodes)
+    sink = arcs.sink
+    big = math.ceil(problem.budget * scale) + 1
+    # Integer minutes x scale, rounded up so that a route feasible in integers is feasible in floats.
+    cost_int = np.where(np.isfinite(arcs.cost), np.ceil(arcs.cost * scale - 1e-6), big * 10).astype(np.int64)
+    manager = pywrapcp.RoutingIndexManager(sink + 1, 1, [0], [sink])
+    routing = pywrapcp.RoutingModel(manager)
+
+    def transit(from_index: int, to_index: int) -> int:
+        return int(cost_int[manager.IndexToNode(from_index), manager.IndexToNode(to_index)])
+
+    callback = routing.RegisterTransitCallback(transit)
+    routing.SetArcCostEvaluatorOfAllVehicles(callback)
+    routing.AddDimension(callback, 0, math.floor(problem.budget * scale + 1e-6), True, "time")
+    # Penalties dwarf arc costs so that value comes first and minutes only break ties.
+    weight = 1000 * big
+    for local in range(1, sink):
+        penalty = round(float(arcs.value[local]) * weight) + 1
+        routing.AddDisjunction([manager.NodeToIndex(local)], penalty)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    solution = routing.SolveWithParameters(params)
+    path = [0]
+    if solution is not None:
+        index = routing.Start(0)
+        while not routing.IsEnd(index):
+            index = solution.Value(routing.NextVar(index))
+            path.append(manager.IndexToNode(index))
+    else:
+        path.append(sink)
+    return build_route(problem, arcs.to_problem_indices(path), "ortools", seconds=time.perf_counter() - started)
+
+
+def plan_route(problem: RouteProblem, *, time_limit_s: float = 0.15, method: str = "auto") -> Route:
+    """Best route within the time limit: exact for small instances, iterated local search otherwise."""
+    if method == "exact" or (method == "auto" and len(problem.candidate_indices()) <= EXACT_MAX_CANDIDATES):
+        return solve_exact(problem)
+    if method == "ortools":
+        return solve_ortools(problem, time_limit_s=time_limit_s)
+    return solve_ils(problem, time_limit_s=time_limit_s)

@@ -1,0 +1,130 @@
+"""Unit tests of the framework-free route planners (no database)."""
+
+import itertools
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from recommendations.routing import (
+    InfeasibleRouteError,
+    Route,
+    RouteProblem,
+    plan_route,
+    route_minutes,
+    solve_exact,
+    solve_ils,
+    solve_ortools,
+)
+
+
+def random_problem(n: int, seed: int, *, budget: float = 60.0, end: int | None = None) -> RouteProblem:
+    """Exhibits scattered on a 40 m x 40 m floor, walking at one metre per second."""
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(0, 40, (n, 2))
+    walking = np.linalg.norm(points[:, None] - points[None], axis=2) / 60.0 * 4
+    return RouteProblem(
+        walking=walking, dwell=rng.uniform(2, 8, n), value=rng.uniform(0, 1, n), start=0, budget=budget, end=end
+    )
+
+
+def brute_force_value(problem: RouteProblem) -> float:
+    """Best value over every ordered subset of candidates (tiny instances only)."""
+    candidates = problem.candidate_indices()
+    end_value = problem.value[problem.end] if problem.end not in (None, problem.start) else 0.0
+    best = 0.0
+    for size in range(len(candidates) + 1):
+        for order in itertools.permutations(candidates, size):
+            if route_minutes(problem, order) <= problem.budget + 1e-9:
+                best = max(best, float(problem.value[list(order)].sum()))
+    return best + float(end_value)
+
+
+def assert_valid(problem: RouteProblem, stops: list[int], total: float) -> None:
+    assert len(stops) == len(set(stops))
+    assert problem.start not in stops
+    assert total <= problem.budget + 1e-9
+    assert total == pytest.approx(route_minutes(problem, stops))
+
+
+@pytest.mark.parametrize(("seed", "end"), [(0, None), (1, 3), (2, 0), (3, None), (4, 5), (5, 0)])
+def test_the_exact_solver_matches_brute_force(seed: int, end: int | None) -> None:
+    problem = random_problem(7, seed, budget=30, end=end)
+    route = solve_exact(problem)
+    assert route.value == pytest.approx(brute_force_value(problem))
+    assert_valid(problem, route.stops, route.total_minutes)
+
+
+@pytest.mark.parametrize("solver", [solve_ils, solve_ortools, solve_exact])
+@pytest.mark.parametrize("seed", range(4))
+def test_every_solver_keeps_to_the_budget_and_never_repeats_an_exhibit(
+    solver: Callable[[RouteProblem], Route], seed: int
+) -> None:
+    problem = random_problem(12, seed, budget=35, end=[None, 4, 0, 7][seed])
+    route = solver(problem)
+    assert_valid(problem, route.stops, route.total_minutes)
+    if problem.end not in (None, problem.start):
+        assert route.stops[-1] == problem.end
+
+
+def test_the_heuristic_is_within_two_percent_of_the_optimum_on_small_venues() -> None:
+    gaps = []
+    for seed in range(20):
+        problem = random_problem(10, seed, budget=40, end=[None, 3, 0][seed % 3])
+        optimum = solve_exact(problem).value
+        heuristic = solve_ils(problem, time_limit_s=0.1, seed=seed).value
+        assert heuristic <= optimum + 1e-9
+        gaps.append((optimum - heuristic) / optimum)
+    assert float(np.mean(gaps)) <= 0.02
+
+
+def test_unreachable_exhibits_are_never_stops() -> None:
+    problem = random_problem(8, 0, budget=200)
+    walking = problem.walking.copy()
+    walking[:, 5] = walking[5, :] = np.inf
+    walking[5, 5] = 0
+    blocked = RouteProblem(walking=walking, dwell=problem.dwell, value=problem.value, start=0, budget=200)
+    for solver in (solve_exact, solve_ils, solve_ortools):
+        route = solver(blocked)
+        assert 5 not in route.stops
+        assert len(route.stops) == 7 - 1
+
+
+def test_arrival_minutes_add_up_walking_and_dwell() -> None:
+    walking = np.array([[0, 2, 5], [2, 0, 3], [5, 3, 0]], dtype=float)
+    problem = RouteProblem(walking=walking, dwell=np.array([1.0, 4.0, 6.0]), value=np.ones(3), start=0, budget=20)
+    route = solve_exact(problem)
+    assert route.stops == [1, 2]
+    assert route.arrivals == [2.0, 9.0]
+    assert route.total_minutes == 15.0
+    assert route.walking_minutes == 5.0
+
+
+def test_a_loop_back_to_the_start_counts_the_walk_back() -> None:
+    walking = np.array([[0, 2, 5], [2, 0, 3], [5, 3, 0]], dtype=float)
+    problem = RouteProblem(
+        walking=walking, dwell=np.array([1.0, 4.0, 6.0]), value=np.ones(3), start=0, budget=20, end=0
+    )
+    route = solve_exact(problem)
+    assert route.total_minutes == 20.0
+    assert sorted(route.stops) == [1, 2]
+
+
+def test_an_unreachable_end_within_the_budget_is_infeasible() -> None:
+    problem = random_problem(5, 0, budget=0.5, end=3)
+    with pytest.raises(InfeasibleRouteError):
+        plan_route(problem)
+
+
+def test_a_zero_budget_gives_an_empty_route() -> None:
+    route = plan_route(random_problem(5, 0, budget=0))
+    assert route.stops == []
+    assert route.total_minutes == 0
+
+
+def test_plan_route_uses_the_heuristic_on_large_venues_and_stays_fast() -> None:
+    problem = random_problem(200, 7, budget=60)
+    route = plan_route(problem, time_limit_s=0.1)
+    assert route.solver == "ils"
+    assert_valid(problem, route.stops, route.total_minutes)
+    assert route.stats["seconds"] < 0.3
