@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "import_export",
     "exhibits",
+    "emotions",
 ]
 
 MIDDLEWARE = [
@@ -150,13 +151,43 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Nothing lost: captures whose worker died or whose message vanished are enqueued again.
+    "emotions-requeue-stuck-captures": {
+        "task": "emotions.tasks.requeue_stuck_captures_task",
+        "schedule": env.float("CAPTURE_REQUEUE_INTERVAL_SECONDS", default=60.0),
+    },
+    # Selfies kept past their retention (or orphaned by a crash) are deleted.
+    "emotions-purge-capture-images": {
+        "task": "emotions.tasks.purge_capture_images_task",
+        "schedule": env.float("CAPTURE_PURGE_INTERVAL_SECONDS", default=600.0),
+    },
+}
 
 # Walking speed used to turn distances on a floor into minutes.
 WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)
 
 # The trained emotion model the web and worker processes load.
 EMOTION_MODEL_PATH = env.path("EMOTION_MODEL_PATH", default=BASE_DIR / "ml" / "weights" / "emotion_model.pt")
+
+# Emotion model threads per process (None = torch's default).
+EMOTION_MODEL_NUM_THREADS = env.int("EMOTION_MODEL_NUM_THREADS", default=None)
+
+# Selfie uploads (emotions app).
+CAPTURE_MAX_UPLOAD_BYTES = env.int("CAPTURE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Decoded size limit: a small file can still expand into gigabytes of pixels (decompression bomb).
+CAPTURE_MAX_PIXELS = env.int("CAPTURE_MAX_PIXELS", default=40_000_000)
+# Seconds a processed selfie is kept before deletion; 0 = deleted in the transaction's on-commit.
+CAPTURE_RETENTION_SECONDS = env.int("CAPTURE_RETENTION_SECONDS", default=0)
+# A capture pending/processing longer than this is enqueued again; must exceed the task's hard time limit.
+CAPTURE_STUCK_AFTER_SECONDS = env.int("CAPTURE_STUCK_AFTER_SECONDS", default=300)
+# Processing attempts after which a capture fails for good (poison images, dead model).
+CAPTURE_MAX_ATTEMPTS = env.int("CAPTURE_MAX_ATTEMPTS", default=5)
+# Version of the privacy notice (GET /api/v1/privacy/) that a visitor's consent refers to.
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2025-06-01")
+# Uploaded files above this size stream to a temporary file instead of memory; request bodies
+# themselves are bounded by CAPTURE_MAX_UPLOAD_BYTES in the upload view (413 image_too_large).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
