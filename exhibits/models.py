@@ -147,10 +147,6 @@ class Venue(Translatable, TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def base_language(self) -> str:
-        return self.default_language
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save without writing `graph_version`, which only `exhibits.walking` bumps (atomically, in SQL).
 
@@ -164,6 +160,10 @@ class Venue(Translatable, TimestampedModel):
                 if not field.primary_key and field.name != "graph_version"
             ]
         super().save(*args, **kwargs)
+
+    @property
+    def base_language(self) -> str:
+        return self.default_language
 
 
 class Hall(Translatable, GraphTracked, TimestampedModel):
@@ -269,9 +269,15 @@ class Exhibit(Translatable, GraphTracked, TimestampedModel):
     class Meta:
         ordering = ["title", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(dwell_minutes__gt=0), name="exhibit_dwell_positive"),
             models.CheckConstraint(
-                condition=Q(position_x_m__gte=0) & Q(position_y_m__gte=0), name="exhibit_position_on_plan"
+                condition=Q(dwell_minutes__gt=0),
+                name="exhibit_dwell_positive",
+                violation_error_message="Typical dwell time must be at least one minute.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position_x_m__gte=0) & Q(position_y_m__gte=0),
+                name="exhibit_position_on_plan",
+                violation_error_message="Positions are metres from the floor plan's corner, never negative.",
             ),
         ]
         indexes = [
@@ -282,6 +288,13 @@ class Exhibit(Translatable, GraphTracked, TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def base_language(self) -> str:
@@ -298,13 +311,6 @@ class Exhibit(Translatable, GraphTracked, TimestampedModel):
             if isinstance(texts, dict):
                 parts.extend(str(texts.get(field, "")) for field in self.TRANSLATABLE_FIELDS)
         return "\n".join(part for part in parts if part).lower()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 class Passage(GraphTracked, TimestampedModel):
@@ -347,19 +353,33 @@ class Passage(GraphTracked, TimestampedModel):
     class Meta:
         ordering = ["hall_a_id", "hall_b_id", "kind"]
         constraints = [
-            models.CheckConstraint(condition=~Q(hall_a=F("hall_b")), name="passage_not_to_itself"),
-            models.CheckConstraint(condition=Q(walking_seconds__gt=0), name="passage_walking_seconds_positive"),
+            models.CheckConstraint(
+                condition=~Q(hall_a=F("hall_b")),
+                name="passage_not_to_itself",
+                violation_error_message="A passage connects two different halls.",
+            ),
+            models.CheckConstraint(
+                condition=Q(walking_seconds__gt=0),
+                name="passage_walking_seconds_positive",
+                violation_error_message="Walking time through a passage must be at least one second.",
+            ),
             models.CheckConstraint(
                 condition=Q(door_a_x_m__gte=0, door_a_y_m__gte=0, door_b_x_m__gte=0, door_b_y_m__gte=0),
                 name="passage_doors_on_plan",
+                violation_error_message="Door positions are metres from the floor plan's corner, never negative.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["stairs", "escalator"], is_step_free=True),
                 name="passage_stairs_not_step_free",
+                violation_error_message="Stairs and escalators cannot be step-free.",
             ),
             # One passage of each kind per unordered pair of halls: A-B and B-A are the same passage.
             models.UniqueConstraint(
-                Least("hall_a", "hall_b"), Greatest("hall_a", "hall_b"), F("kind"), name="passage_unique_pair_kind"
+                Least("hall_a", "hall_b"),
+                Greatest("hall_a", "hall_b"),
+                F("kind"),
+                name="passage_unique_pair_kind",
+                violation_error_message="These halls already have a passage of this kind (in either direction).",
             ),
         ]
 
