@@ -1,0 +1,82 @@
+# mypy: allow-any-generics
+# (DRF viewsets cannot be subscripted at runtime without django-stubs-ext.)
+"""Read-only catalogue API: venues, halls and active exhibits, localized per request."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from exhibits.extensions import exhibit_stats_for
+from exhibits.filters import ExhibitFilter, HallFilter, VenueFilter
+from exhibits.languages import UnsupportedLanguageError, requested_languages
+from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue
+from exhibits.serializers import ExhibitDetailSerializer, ExhibitSerializer, HallSerializer, VenueSerializer
+from museum_guide.api_errors import ApiError
+
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    description="Language of the texts (wins over Accept-Language); rows without it use their venue's default.",
+)
+_localized = extend_schema(parameters=[LANG_PARAMETER])
+
+
+class LocalizedViewSetMixin:
+    """Resolves the reader's languages once per request and hands them to the serializers."""
+
+    languages: list[str]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        try:
+            self.languages = requested_languages(request)
+        except UnsupportedLanguageError as exc:
+            raise ApiError("unsupported_language", str(exc), status.HTTP_400_BAD_REQUEST) from exc
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
+        context["languages"] = getattr(self, "languages", [])
+        return context
+
+
+@extend_schema_view(list=_localized, retrieve=_localized)
+class VenueViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Venues (museums, city walks)."""
+
+    queryset = Venue.objects.order_by("name", "id")
+    serializer_class = VenueSerializer
+    filterset_class = VenueFilter
+
+
+@extend_schema_view(list=_localized, retrieve=_localized)
+class HallViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Halls of the venues."""
+
+    queryset = Hall.objects.select_related("venue").order_by("venue_id", "floor", "name", "id")
+    serializer_class = HallSerializer
+    filterset_class = HallFilter
+
+
+@extend_schema_view(list=_localized, retrieve=_localized)
+class ExhibitViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Exhibits on display. The detail adds `n_events` and `emotion_profile` (see `exhibits.extensions`)."""
+
+    filterset_class = ExhibitFilter
+
+    def get_queryset(self) -> QuerySet[Exhibit]:
+        queryset: ExhibitQuerySet = Exhibit.objects.all()
+        return queryset.on_display().with_catalogue_relations().order_by("title", "id")
+
+    def get_serializer_class(self) -> type[ExhibitSerializer]:
+        return ExhibitDetailSerializer if self.action == "retrieve" else ExhibitSerializer
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        exhibit = self.get_object()
+        context = {**self.get_serializer_context(), "exhibit_stats": exhibit_stats_for([exhibit.pk])}
+        return Response(ExhibitDetailSerializer(exhibit, context=context).data)

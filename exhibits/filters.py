@@ -1,0 +1,65 @@
+# mypy: allow-subclassing-any
+# (django-filter ships no type information.)
+"""Query-string filters of the catalogue endpoints."""
+
+from django.db.models import Q, QuerySet
+from django_filters import rest_framework as filters
+
+from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue
+
+
+def _venue_q(prefix: str, value: str) -> Q:
+    """Match a venue by id (all digits) or slug."""
+    field = f"{prefix}_id" if value.isdigit() else f"{prefix}__slug"
+    return Q(**{field: int(value) if value.isdigit() else value})
+
+
+class VenueFilter(filters.FilterSet):
+    """Venues by city or free text."""
+
+    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
+    search = filters.CharFilter(method="filter_search", help_text="Text in the name or city.")
+
+    class Meta:
+        model = Venue
+        fields = ["city"]
+
+    def filter_search(self, queryset: QuerySet[Venue], name: str, value: str) -> QuerySet[Venue]:
+        return queryset.filter(Q(name__icontains=value) | Q(city__icontains=value) | Q(slug__icontains=value))
+
+
+class HallFilter(filters.FilterSet):
+    """Halls by venue, floor and accessibility."""
+
+    venue = filters.CharFilter(method="filter_venue", help_text="Venue id or slug.")
+    floor = filters.NumberFilter(field_name="floor")
+    is_step_free = filters.BooleanFilter(field_name="is_step_free")
+
+    class Meta:
+        model = Hall
+        fields = ["floor", "is_step_free"]
+
+    def filter_venue(self, queryset: QuerySet[Hall], name: str, value: str) -> QuerySet[Hall]:
+        return queryset.filter(_venue_q("venue", value))
+
+
+class ExhibitFilter(filters.FilterSet):
+    """Exhibits by venue, hall, floor, tag and free text in any language."""
+
+    venue = filters.CharFilter(method="filter_venue", help_text="Venue id or slug.")
+    hall = filters.NumberFilter(field_name="hall_id", help_text="Hall id.")
+    floor = filters.NumberFilter(field_name="hall__floor")
+    tag = filters.CharFilter(field_name="tags__slug", help_text="Tag slug.")
+    search = filters.CharFilter(
+        method="filter_search", help_text="Text in the title, creator, period or description, in any language."
+    )
+
+    class Meta:
+        model = Exhibit
+        fields = ["hall", "floor", "tag"]
+
+    def filter_venue(self, queryset: ExhibitQuerySet, name: str, value: str) -> ExhibitQuerySet:
+        return queryset.for_venue(value)
+
+    def filter_search(self, queryset: ExhibitQuerySet, name: str, value: str) -> ExhibitQuerySet:
+        return queryset.search(value)

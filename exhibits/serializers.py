@@ -1,0 +1,151 @@
+# mypy: allow-any-generics
+# (DRF serializer fields cannot be subscripted at runtime without django-stubs-ext.)
+"""Catalogue output serializers. Texts are localized to the reader's languages (context["languages"])."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from exhibits.extensions import EMPTY_EXHIBIT_STATS, ExhibitStats
+from exhibits.models import Exhibit, Hall, Tag, Translatable, Venue
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedTextField(serializers.Field):
+    """A translatable text field in the language the row was resolved to (see `LocalizedSerializer`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Translatable) -> str:
+        parent = self.parent
+        assert isinstance(parent, LocalizedSerializer)
+        return value.text(str(self.field_name), parent.language_of(value))
+
+
+class LocalizedSerializer(serializers.ModelSerializer):
+    """Adds `language`: the language the row's texts are in (the first requested one it has, else its base)."""
+
+    language = serializers.SerializerMethodField(help_text="Language of the texts in this object.")
+
+    def language_of(self, obj: Translatable) -> str:
+        """The language `obj` is rendered in for this request."""
+        return obj.language_for(self.context.get("languages", ()))
+
+    def get_language(self, obj: Translatable) -> str:
+        return self.language_of(obj)
+
+
+class VenueSerializer(LocalizedSerializer):
+    """A venue of the catalogue."""
+
+    name = LocalizedTextField()
+    description = LocalizedTextField()
+    available_languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "city",
+            "address",
+            "website",
+            "time_zone",
+            "default_language",
+            "description",
+            "available_languages",
+            "language",
+        ]
+
+
+class HallSerializer(LocalizedSerializer):
+    """A hall of a venue."""
+
+    name = LocalizedTextField()
+    description = LocalizedTextField()
+    venue_slug: "serializers.SlugRelatedField[Venue]" = serializers.SlugRelatedField(
+        source="venue", slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = Hall
+        fields = ["id", "venue", "venue_slug", "slug", "name", "description", "floor", "is_step_free", "language"]
+
+
+class HallSummarySerializer(LocalizedSerializer):
+    """The hall an exhibit stands in, as nested in exhibit responses."""
+
+    name = LocalizedTextField()
+
+    class Meta:
+        model = Hall
+        fields = ["id", "slug", "name", "floor", "is_step_free", "language"]
+
+
+class ExhibitSerializer(LocalizedSerializer):
+    """An exhibit in catalogue lists."""
+
+    title = LocalizedTextField()
+    description = LocalizedTextField()
+    creator = LocalizedTextField()
+    period = LocalizedTextField()
+    hall = HallSummarySerializer(read_only=True)
+    venue = serializers.IntegerField(source="hall.venue_id", read_only=True)
+    tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+    image = serializers.ImageField(read_only=True, use_url=True)
+    public_url = serializers.CharField(read_only=True, help_text="The visitor page the exhibit's QR code opens.")
+    expected_emotions = serializers.DictField(
+        child=serializers.FloatField(), read_only=True, help_text="Curators' prior {label: weight}."
+    )
+
+    class Meta:
+        model = Exhibit
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "creator",
+            "period",
+            "description",
+            "image",
+            "tags",
+            "venue",
+            "hall",
+            "position_x_m",
+            "position_y_m",
+            "dwell_minutes",
+            "expected_emotions",
+            "public_url",
+            "language",
+        ]
+
+
+class ExhibitDetailSerializer(ExhibitSerializer):
+    """One exhibit with what visitors' expressions there add up to (context["exhibit_stats"])."""
+
+    n_events = serializers.SerializerMethodField(help_text="Number of emotion events recorded at this exhibit.")
+    emotion_profile = serializers.SerializerMethodField(
+        help_text="Share of recorded (expressed, not felt) emotions per label; {} until there are events."
+    )
+
+    class Meta(ExhibitSerializer.Meta):
+        fields = [*ExhibitSerializer.Meta.fields, "n_events", "emotion_profile"]
+
+    def _stats(self, obj: Exhibit) -> ExhibitStats:
+        stats: dict[int, ExhibitStats] = self.context.get("exhibit_stats", {})
+        return stats.get(obj.pk, EMPTY_EXHIBIT_STATS)
+
+    def get_n_events(self, obj: Exhibit) -> int:
+        return self._stats(obj).n_events
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField()))
+    def get_emotion_profile(self, obj: Exhibit) -> dict[str, float]:
+        return dict(self._stats(obj).emotion_profile)
