@@ -1,0 +1,21 @@
+"""Catalogue test fixtures: media in a temporary folder, a fresh walking cache per test."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_django.fixtures import SettingsWrapper
+
+from exhibits.walking import clear_walking_cache
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: SettingsWrapper, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_walking_cache() -> Iterator[None]:
+    clear_walking_cache()
+    yield
+    clear_walking_cache()

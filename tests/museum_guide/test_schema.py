@@ -1,0 +1,40 @@
+"""OpenAPI schema and Swagger UI."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_the_schema_describes_the_catalogue() -> None:
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/v1/venues/", "/api/v1/halls/", "/api/v1/exhibits/", "/api/v1/exhibits/{id}/"} <= set(paths)
+    parameters = {p["name"] for p in paths["/api/v1/exhibits/"]["get"]["parameters"]}
+    assert {"venue", "hall", "tag", "search", "lang", "page", "page_size"} <= parameters
+    detail = response.json()["components"]["schemas"]["ExhibitDetail"]["properties"]
+    assert detail["n_events"]["type"] == "integer"
+    assert detail["emotion_profile"]["type"] == "object"
+
+
+def test_the_catalogue_schema_generates_without_warnings() -> None:
+    # --fail-on-warn turns any drf-spectacular warning about these views into an error.
+    call_command(
+        "spectacular",
+        "--fail-on-warn",
+        "--validate",
+        "--urlconf",
+        "tests.museum_guide.exhibits_only_urls",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+
+@pytest.mark.django_db
+def test_the_swagger_ui_renders() -> None:
+    response = Client().get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
