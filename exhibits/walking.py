@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db.models import F
 from scipy.sparse import coo_array
@@ -49,7 +50,7 @@ class WalkingMatrix:
     graph_version: int
     step_free: bool
     exhibit_ids: tuple[int, ...]
-    minutes: np.ndarray  # (n, n) float64, read-only; inf = unreachable
+    minutes: npt.NDArray[np.float64]  # (n, n), read-only; inf = unreachable
     _index: dict[int, int] = field(repr=False)
 
     def index_of(self, exhibit_id: int) -> int | None:
@@ -63,18 +64,20 @@ class WalkingMatrix:
             return math.inf
         return float(self.minutes[i, j])
 
-    def row(self, exhibit_id: int) -> np.ndarray:
+    def row(self, exhibit_id: int) -> npt.NDArray[np.float64]:
         """Minutes from one exhibit to every exhibit, in `exhibit_ids` order (a read-only view)."""
-        return self.minutes[self._index[exhibit_id]]
+        row: npt.NDArray[np.float64] = self.minutes[self._index[exhibit_id]]
+        return row
 
     def from_exhibit(self, exhibit_id: int) -> dict[int, float]:
         """Minutes from one exhibit to every exhibit, keyed by exhibit id."""
         return dict(zip(self.exhibit_ids, self.row(exhibit_id).tolist(), strict=True))
 
-    def submatrix(self, exhibit_ids: Sequence[int]) -> np.ndarray:
+    def submatrix(self, exhibit_ids: Sequence[int]) -> npt.NDArray[np.float64]:
         """Minutes between the given exhibits, in the given order (for route planning)."""
         positions = np.fromiter((self._index[pk] for pk in exhibit_ids), dtype=np.intp, count=len(exhibit_ids))
-        return self.minutes[np.ix_(positions, positions)]
+        sub: npt.NDArray[np.float64] = self.minutes[np.ix_(positions, positions)]
+        return sub
 
     def is_connected(self) -> bool:
         """True when every exhibit can reach every other one."""
@@ -115,7 +118,7 @@ def walking_minutes(from_exhibit_id: int, to_exhibit_id: int, *, step_free: bool
     return walking_matrix(venues[from_exhibit_id], step_free=step_free).between(from_exhibit_id, to_exhibit_id)
 
 
-def venue_graph_changed(*, venue_ids: Iterable[int] = (), hall_ids: Iterable[int] = ()) -> None:
+def venue_graph_changed(*, venue_ids: Iterable[int | None] = (), hall_ids: Iterable[int | None] = ()) -> None:
     """Invalidate cached matrices of the given venues (and of the venues of the given halls)."""
     venue_set = {pk for pk in venue_ids if pk is not None}
     hall_set = {pk for pk in hall_ids if pk is not None}
@@ -159,9 +162,9 @@ def compute_walking_matrix(venue_id: int, *, graph_version: int, step_free: bool
     points: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
     for node, (_pk, hall_id, x, y) in enumerate(exhibits):
         points[hall_id].append((node, x, y))
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
+    rows: list[npt.NDArray[np.intp]] = []
+    cols: list[npt.NDArray[np.intp]] = []
+    weights: list[npt.NDArray[np.float64]] = []
     next_node = n
     for hall_a, hall_b, ax, ay, bx, by, seconds, passage_step_free in passages:
         if hall_a not in allowed_halls or hall_b not in allowed_halls or (step_free and not passage_step_free):
