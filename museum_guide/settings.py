@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "exhibits",
     "emotions",
+    "recommendations",
 ]
 
 MIDDLEWARE = [
@@ -164,11 +165,22 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Recommendations and routes (recommendations app). Scores are in "probability of a desired
+# expression" units: e.g. 0.004 per walking minute means 10 minutes cost 4 points.
+RECOMMENDATIONS_PRIOR_STRENGTH = env.float("RECOMMENDATIONS_PRIOR_STRENGTH", default=5.0)
+# Trust in the curators' expected emotions versus a uniform guess (their weights are not face shares).
+RECOMMENDATIONS_PRIOR_CONFIDENCE = env.float("RECOMMENDATIONS_PRIOR_CONFIDENCE", default=0.5)
+RECOMMENDATIONS_SENSITIVITY_STRENGTH = env.float("RECOMMENDATIONS_SENSITIVITY_STRENGTH", default=10.0)
+RECOMMENDATIONS_WALK_PENALTY_PER_MINUTE = env.float("RECOMMENDATIONS_WALK_PENALTY_PER_MINUTE", default=0.004)
+RECOMMENDATIONS_EXPLORATION = env.float("RECOMMENDATIONS_EXPLORATION", default=0.03)
+RECOMMENDATIONS_DIVERSITY = env.float("RECOMMENDATIONS_DIVERSITY", default=0.15)
+# Below this many events a reason line cites the curators' expectation, not visitors.
+RECOMMENDATIONS_MIN_EVIDENCE = env.int("RECOMMENDATIONS_MIN_EVIDENCE", default=5)
+ROUTE_TIME_LIMIT_SECONDS = env.float("ROUTE_TIME_LIMIT_SECONDS", default=0.15)
+ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
+
 # Walking speed used to turn distances on a floor into minutes.
 WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)
-
-# Base of the public links printed on exhibit QR labels (<PUBLIC_BASE_URL>/visit/e/<slug>), no trailing slash.
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 # The trained emotion model the web and worker processes load.
 EMOTION_MODEL_PATH = env.path("EMOTION_MODEL_PATH", default=BASE_DIR / "ml" / "weights" / "emotion_model.pt")

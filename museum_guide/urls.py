@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("exhibits.urls")),
-    path("visit/", include("exhibits.visit_urls")),
+    path("api/v1/", include("recommendations.urls")),
 ]
 
 if settings.DEBUG:

@@ -51,6 +51,7 @@ class RankingWeights:
     diversity: float = 0.15  # MMR: weight of the similarity to items already picked
     hall_similarity: float = 0.5  # share of the similarity that is "same hall"
     prior_strength: float = 5.0  # pseudo-events of the curators' prior in the smoothed profile
+    prior_confidence: float = 0.5  # curators' prior vs uniform inside those pseudo-events
     sensitivity_strength: float = 10.0  # pseudo-events pulling a visitor's sensitivity towards 1
 
 
@@ -65,17 +66,22 @@ class RankedItem:
     label: str
 
 
-def prior_vector(weights: Mapping[str, float] | None, labels: Sequence[str]) -> FloatArray:
-    """Curators' {label: weight} prior as a distribution over `labels`; uniform when empty or unusable."""
+def prior_vector(weights: Mapping[str, float] | None, labels: Sequence[str], confidence: float = 1.0) -> FloatArray:
+    """Curators' {label: weight} prior as a distribution over `labels`; uniform when empty or unusable.
+
+    `confidence` < 1 mixes in the uniform distribution: curators' weights say what an exhibit is
+    meant to evoke, not calibrated shares of faces, so {"happy": 1} must not claim 100% smiles.
+    """
     vector = np.zeros(len(labels), dtype=np.float64)
     for i, label in enumerate(labels):
         value = (weights or {}).get(label, 0.0)
         if isinstance(value, int | float) and math.isfinite(value) and value > 0:
             vector[i] = float(value)
     total = vector.sum()
+    uniform = np.full(len(labels), 1.0 / max(len(labels), 1))
     if total <= 0:
-        return np.full(len(labels), 1.0 / max(len(labels), 1))
-    return np.asarray(vector / total, dtype=np.float64)
+        return uniform
+    return np.asarray(confidence * vector / total + (1.0 - confidence) * uniform, dtype=np.float64)
 
 
 def sums_vector(sums: Mapping[str, float] | None, labels: Sequence[str]) -> FloatArray:
@@ -92,6 +98,27 @@ def smoothed_profiles(score_sums: FloatArray, counts: FloatArray, priors: FloatA
     totals = profiles.sum(axis=1, keepdims=True)
     uniform = np.full_like(profiles, 1.0 / profiles.shape[1])
     return np.asarray(np.divide(profiles, totals, out=uniform, where=totals > 0), dtype=np.float64)
+
+
+def profile_from_sums(
+    sums: Mapping[str, float],
+    n_events: int,
+    prior: Mapping[str, float] | None,
+    *,
+    labels: Sequence[str],
+    strength: float,
+    confidence: float,
+) -> dict[str, float]:
+    """Smoothed {label: share} over `labels` from stored running sums and the curators' prior."""
+    if not labels:
+        return {}
+    profile = smoothed_profiles(
+        sums_vector(sums, labels)[np.newaxis, :],
+        np.array([float(n_events)]),
+        prior_vector(prior, labels, confidence),
+        strength,
+    )[0]
+    return {label: float(share) for label, share in zip(labels, profile, strict=True)}
 
 
 def desired_vector(emotions: Mapping[str, float] | Sequence[str], labels: Sequence[str]) -> FloatArray:

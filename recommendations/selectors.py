@@ -1,0 +1,317 @@
+"""Reads: exhibit emotion profiles, the ranking inputs of a venue and next-exhibit recommendations.
+
+Per request: a handful of indexed queries over exhibits (about 200 rows), the precomputed profile
+sums, the cached walking matrix and the visitor's own recent events; never an aggregate over all events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from rest_framework import status
+
+from emotions.models import Capture, EmotionEvent, Visitor
+from exhibits.extensions import ExhibitStats
+from exhibits.models import Exhibit
+from exhibits.walking import walking_matrix
+from museum_guide.api_errors import ApiError
+from recommendations import ranking
+from recommendations.ranking import BoolArray, FloatArray, IntArray, RankingWeights
+
+logger = logging.getLogger(__name__)
+
+# A visitor's sensitivity is estimated from at most this many of their latest events.
+VISITOR_EVENTS_FOR_SENSITIVITY = 500
+
+
+def model_labels() -> tuple[str, ...]:
+    """Emotion labels of the active model (the product's label set), in its output order."""
+    from emotions.classifier import active_labels
+
+    return active_labels()
+
+
+def labels_or_seen(*seen: Any) -> tuple[str, ...]:
+    """The active model's labels; if no model can be loaded (a fresh checkout), the labels in `seen` maps."""
+    try:
+        return model_labels()
+    except Exception:  # a missing or broken checkpoint must not take the catalogue down with it
+        logger.warning("emotion model unavailable; profiles use the labels found in stored data", exc_info=True)
+        return tuple(sorted({str(label) for mapping in seen for label in (mapping or {})}))
+
+
+def exhibit_profile(
+    sums: dict[str, float] | None, n_events: int, prior: dict[str, float] | None, labels: Sequence[str]
+) -> dict[str, float]:
+    """An exhibit's smoothed profile {label: share} from its running sums and curators' prior."""
+    return ranking.profile_from_sums(
+        sums or {},
+        n_events,
+        prior,
+        labels=labels,
+        strength=settings.RECOMMENDATIONS_PRIOR_STRENGTH,
+        confidence=settings.RECOMMENDATIONS_PRIOR_CONFIDENCE,
+    )
+
+
+def ranking_weights() -> RankingWeights:
+    """The ranker's trade-offs from settings."""
+    return RankingWeights(
+        walk_penalty_per_minute=settings.RECOMMENDATIONS_WALK_PENALTY_PER_MINUTE,
+        exploration=settings.RECOMMENDATIONS_EXPLORATION,
+        diversity=settings.RECOMMENDATIONS_DIVERSITY,
+        prior_strength=settings.RECOMMENDATIONS_PRIOR_STRENGTH,
+        prior_confidence=settings.RECOMMENDATIONS_PRIOR_CONFIDENCE,
+        sensitivity_strength=settings.RECOMMENDATIONS_SENSITIVITY_STRENGTH,
+    )
+
+
+def exhibit_profile_stats(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]:
+    """The exhibits stats provider: event count and smoothed profile per exhibit, in one query."""
+    rows = list(
+        Exhibit.objects.filter(pk__in=list(exhibit_ids)).values_list(
+            "pk", "expected_emotions", "emotion_profile_stats__n_events", "emotion_profile_stats__score_sums"
+        )
+    )
+    labels = labels_or_seen(*(row[1] for row in rows), *(row[3] for row in rows))
+    return {
+        pk: ExhibitStats(
+            n_events=n or 0,
+            emotion_profile={
+                label: round(share, 4) for label, share in exhibit_profile(sums, n or 0, prior, labels).items()
+            },
+        )
+        for pk, prior, n, sums in rows
+    }
+
+
+def exhibit_resolve(reference: str | int, *, field: str = "exhibit") -> Exhibit:
+    """An exhibit by primary key or slug, or a 400 `unknown_exhibit` naming the field."""
+    text = str(reference).strip()
+    query = Exhibit.objects.select_related("hall")
+    exhibit = query.filter(pk=int(text)).first() if text.isdigit() else query.filter(slug=text).first()
+    if exhibit is None:
+        raise ApiError("unknown_exhibit", f"{field}: there is no exhibit {text!r}.")
+    return exhibit
+
+
+def desired_emotions_resolve(
+    emotions: Sequence[str] | None, visitor: Visitor, labels: Sequence[str]
+) -> tuple[FloatArray, list[str]]:
+    """The wish as a weight vector: the request's emotions, else the visitor's profile; 400 when unusable."""
+    names = [name.strip().lower() for name in (emotions or []) if name and name.strip()]
+    if not names:
+        names = [str(name).lower() for name in (visitor.desired_emotions or [])]
+    if not names:
+        raise ApiError(
+            "emotions_required",
+            f"Say which expressions to look for (emotions=...), or set desired_emotions; one of: {', '.join(labels)}.",
+        )
+    try:
+        return ranking.desired_vector(names, labels), names
+    except ranking.UnknownEmotionError as exc:
+        raise ApiError("unknown_emotion", str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class ExhibitSummary:
+    """What a client needs to show an exhibit in a list."""
+
+    id: int
+    title: str
+    slug: str
+    hall_id: int
+    hall_name: str
+    floor: int
+
+
+@dataclass(frozen=True)
+class VenueRankingData:
+    """Ranking inputs for the active exhibits of one venue, row i = exhibits[i]."""
+
+    venue_id: int
+    labels: tuple[str, ...]
+    exhibits: list[ExhibitSummary]
+    index: dict[int, int]
+    profiles: FloatArray  # (N, L) smoothed, rows sum to 1
+    top_label_shares: FloatArray  # (N, L) share of events whose top label was each label
+    n_events: FloatArray
+    dwell: FloatArray
+    hall_ids: IntArray
+    tags: BoolArray
+    population_mean: FloatArray  # (L,) mean score vector over the venue's events
+
+    def expected_emotions(self, row: int, digits: int = 3) -> dict[str, float]:
+        """Row's smoothed profile as {label: share}, largest first."""
+        pairs = sorted(zip(self.labels, self.profiles[row].tolist(), strict=True), key=lambda item: -item[1])
+        return {label: round(share, digits) for label, share in pairs}
+
+
+def _localized(title: str, translations: Any, language: str) -> str:
+    translated = ((translations or {}).get(language) or {}).get("title") if isinstance(translations, dict) else None
+    return str(translated) if translated else title
+
+
+def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
+    """Load the venue's active exhibits, their profile sums and tags (two queries) as arrays."""
+    strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
+    rows = list(
+        Exhibit.objects.filter(hall__venue_id=venue_id, is_active=True)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "title",
+            "translations",
+            "slug",
+            "hall_id",
+            "hall__name",
+            "hall__floor",
+            "dwell_minutes",
+            "expected_emotions",
+            "emotion_profile_stats__n_events",
+            "emotion_profile_stats__score_sums",
+            "emotion_profile_stats__label_counts",
+        )
+    )
+    ids = [row[0] for row in rows]
+    index = {pk: i for i, pk in enumerate(ids)}
+    n, size = len(rows), len(labels)
+    sums, counts = np.zeros((n, size)), np.zeros(n)
+    top, priors = np.zeros((n, size)), np.zeros((n, size))
+    exhibits: list[ExhibitSummary] = []
+    for i, (
+        pk,
+        title,
+        translations,
+        slug,
+        hall_id,
+        hall_name,
+        floor,
+        _dwell,
+        prior,
+        count,
+        sum_map,
+        top_map,
+    ) in enumerate(rows):
+        exhibits.append(ExhibitSummary(pk, _localized(title, translations, language), slug, hall_id, hall_name, floor))
+        sums[i] = ranking.sums_vector(sum_map, labels)
+        top[i] = ranking.sums_vector(top_map, labels)
+        counts[i] = float(count or 0)
+        priors[i] = ranking.prior_vector(prior, labels, settings.RECOMMENDATIONS_PRIOR_CONFIDENCE)
+    tag_pairs = list(Exhibit.tags.through.objects.filter(exhibit_id__in=ids).values_list("exhibit_id", "tag_id"))
+    tag_index = {tag: t for t, tag in enumerate(sorted({tag for _, tag in tag_pairs}))}
+    tags = np.zeros((n, len(tag_index)), dtype=bool)
+    for exhibit_id, tag_id in tag_pairs:
+        tags[index[exhibit_id], tag_index[tag_id]] = True
+    profiles = ranking.smoothed_profiles(sums, counts, priors, strength) if n else np.zeros((0, size))
+    total = counts.sum()
+    population = sums.sum(axis=0) / total if total > 0 else (profiles.mean(axis=0) if n else np.ones(size) / size)
+    return VenueRankingData(
+        venue_id=venue_id,
+        labels=tuple(labels),
+        exhibits=exhibits,
+        index=index,
+        profiles=profiles,
+        top_label_shares=top / np.maximum(counts, 1.0)[:, np.newaxis],
+        n_events=counts,
+        dwell=np.array([float(row[7]) for row in rows]),
+        hall_ids=np.array([row[4] for row in rows], dtype=np.int64),
+        tags=tags,
+        population_mean=np.asarray(population, dtype=np.float64),
+    )
+
+
+def visitor_visited_exhibit_ids(visitor: Visitor) -> set[int]:
+    """Exhibits the visitor has taken a selfie at (whatever the outcome)."""
+    return set(Capture.objects.filter(visitor=visitor).values_list("exhibit_id", flat=True).distinct())
+
+
+def visitor_sensitivity(visitor: Visitor, data: VenueRankingData) -> FloatArray | None:
+    """Per label, how much more or less than average this visitor shows the expression (None: no events)."""
+    recent = EmotionEvent.objects.filter(visitor=visitor).order_by("-created_at")[:VISITOR_EVENTS_FOR_SENSITIVITY]
+    sums, count = np.zeros(len(data.labels)), 0
+    for scores in recent.values_list("scores", flat=True):
+        sums += ranking.sums_vector(scores, data.labels)
+        count += 1
+    if count == 0:
+        return None
+    return ranking.visitor_sensitivity(sums, count, data.population_mean, settings.RECOMMENDATIONS_SENSITIVITY_STRENGTH)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended next exhibit."""
+
+    exhibit: ExhibitSummary
+    score: float
+    walking_minutes: float
+    expected_emotions: dict[str, float]
+    reason: str
+
+
+def reason_for(data: VenueRankingData, row: int, label: str) -> str:
+    """The reason line of a row: shares of top labels once there is evidence, the prior before."""
+    shares = data.top_label_shares[row] if data.n_events[row] > 0 else data.profiles[row]
+    return ranking.reason_line(
+        label=label,
+        profile=shares,
+        labels=data.labels,
+        n_events=int(data.n_events[row]),
+        min_evidence=settings.RECOMMENDATIONS_MIN_EVIDENCE,
+    )
+
+
+def recommendations_for(
+    *,
+    visitor: Visitor,
+    from_exhibit: str | int,
+    emotions: Sequence[str] | None = None,
+    limit: int = 5,
+    step_free: bool = False,
+) -> list[Recommendation]:
+    """Next exhibits for a visitor standing at `from_exhibit`, best first, never one already visited."""
+    labels = model_labels()
+    current = exhibit_resolve(from_exhibit, field="from_exhibit")
+    desired, _names = desired_emotions_resolve(emotions, visitor, labels)
+    data = venue_ranking_data(current.hall.venue_id, labels=labels, language=visitor.language)
+    n = len(data.exhibits)
+    if n == 0:
+        return []
+    matrix = walking_matrix(current.hall.venue_id, step_free=step_free)
+    origin = matrix.index_of(current.pk)
+    if origin is None:
+        raise ApiError("unknown_exhibit", "from_exhibit: not part of a walking graph.", status.HTTP_400_BAD_REQUEST)
+    columns = np.array([matrix.index_of(e.id) for e in data.exhibits], dtype=np.intp)
+    walking = np.asarray(matrix.minutes[origin, columns], dtype=np.float64)
+    eligible = np.ones(n, dtype=bool)
+    for pk in visitor_visited_exhibit_ids(visitor) | {current.pk}:
+        if pk in data.index:
+            eligible[data.index[pk]] = False
+    items = ranking.rank(
+        profiles=data.profiles,
+        desired=desired,
+        labels=data.labels,
+        n_events=data.n_events,
+        walking_minutes=walking,
+        eligible=eligible,
+        hall_ids=data.hall_ids,
+        tags=data.tags,
+        limit=limit,
+        weights=ranking_weights(),
+        sensitivity=visitor_sensitivity(visitor, data),
+    )
+    return [
+        Recommendation(
+            exhibit=data.exhibits[item.index],
+            score=round(item.score, 4),
+            walking_minutes=round(float(walking[item.index]), 1),
+            expected_emotions=data.expected_emotions(item.index),
+            reason=reason_for(data, item.index, item.label),
+        )
+        for item in items
+    ]

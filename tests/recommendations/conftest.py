@@ -1,0 +1,110 @@
+"""Fixtures of the recommendation tests: a fixed label set, a fresh walking cache, a small venue."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from emotions.models import Visitor
+from exhibits.models import Exhibit, Hall, Passage, Venue
+from exhibits.walking import clear_walking_cache
+from tests.emotions.factories import visitor_key
+from tests.exhibits.factories import ExhibitFactory, HallFactory, PassageFactory, TagFactory, VenueFactory
+from tests.recommendations.factories import VisitorFactory
+
+LABELS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
+
+
+@pytest.fixture(autouse=True)
+def _model_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The label set of the active model, without loading a checkpoint (the ranker only needs names)."""
+    monkeypatch.setattr("recommendations.selectors.model_labels", lambda: LABELS)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_walking_cache() -> Iterator[None]:
+    clear_walking_cache()
+    yield
+    clear_walking_cache()
+
+
+def scores(**shares: float) -> dict[str, float]:
+    """A full score vector over LABELS: the given shares, the rest spread evenly over the others."""
+    rest = (1.0 - sum(shares.values())) / (len(LABELS) - len(shares))
+    return {label: shares.get(label, rest) for label in LABELS}
+
+
+@dataclass
+class SmallVenue:
+    """Two ground-floor halls side by side and an upper hall reached by stairs (fast) or a lift (slow).
+
+    Ground hall A: `start`, `smiles` (happy), `gasps` (surprise), `calm` (neutral).
+    Ground hall B: `far_smiles` (happy), 4 minutes from `start`. Upper hall C: `upstairs` (surprise),
+    4.5 minutes from `start` by the stairs, 14 by the lift.
+    """
+
+    venue: Venue
+    hall_a: Hall
+    hall_b: Hall
+    hall_c: Hall
+    stairs: Passage
+    lift: Passage
+    start: Exhibit
+    smiles: Exhibit
+    gasps: Exhibit
+    calm: Exhibit
+    far_smiles: Exhibit
+    upstairs: Exhibit
+
+
+@pytest.fixture
+def small_venue(db: None) -> SmallVenue:
+    venue = VenueFactory.create()
+    hall_a = HallFactory.create(venue=venue, floor=0)
+    hall_b = HallFactory.create(venue=venue, floor=0)
+    hall_c = HallFactory.create(venue=venue, floor=1)
+    art, science = TagFactory.create(slug="art"), TagFactory.create(slug="science")
+    # 60 m = 1 minute at the default walking speed of 1 m/s.
+    start = ExhibitFactory.create(hall=hall_a, position_x_m=0, position_y_m=0, expected_emotions={"neutral": 1.0})
+    smiles = ExhibitFactory.create(
+        hall=hall_a, position_x_m=60, position_y_m=0, expected_emotions={"happy": 1.0}, tags=[art], dwell_minutes=5
+    )
+    gasps = ExhibitFactory.create(
+        hall=hall_a, position_x_m=0, position_y_m=60, expected_emotions={"surprise": 1.0}, tags=[science]
+    )
+    calm = ExhibitFactory.create(hall=hall_a, position_x_m=120, position_y_m=60, expected_emotions={"neutral": 1.0})
+    far_smiles = ExhibitFactory.create(
+        hall=hall_b, position_x_m=120, position_y_m=0, expected_emotions={"happy": 1.0}, tags=[art]
+    )
+    upstairs = ExhibitFactory.create(hall=hall_c, position_x_m=0, position_y_m=0, expected_emotions={"surprise": 1.0})
+    PassageFactory.create(hall_a=hall_a, hall_b=hall_b, door_a_x_m=120, door_b_x_m=0, walking_seconds=60)
+    stairs = PassageFactory.create(
+        hall_a=hall_a, hall_b=hall_c, kind=Passage.Kind.STAIRS, door_a_x_m=240, is_step_free=False, walking_seconds=30
+    )
+    lift = PassageFactory.create(
+        hall_a=hall_a, hall_b=hall_c, kind=Passage.Kind.LIFT, door_a_x_m=240, walking_seconds=600
+    )
+    return SmallVenue(venue, hall_a, hall_b, hall_c, stairs, lift, start, smiles, gasps, calm, far_smiles, upstairs)
+
+
+@pytest.fixture
+def visitor(db: None) -> Visitor:
+    return VisitorFactory.create(desired_emotions=["happy"])
+
+
+@pytest.fixture
+def client_for() -> Callable[[Visitor], APIClient]:
+    """An API client authenticated as the given visitor."""
+
+    def make(visitor: Visitor) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {visitor_key(visitor)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def visitor_client(visitor: Visitor, client_for: Callable[[Visitor], APIClient]) -> APIClient:
+    return client_for(visitor)
