@@ -1,0 +1,88 @@
+"""Validation and sanitising of uploaded selfies: decode for real, bound the size, drop EXIF."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+from rest_framework import status
+
+from museum_guide.api_errors import ApiError
+
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+JPEG_QUALITY = 90
+
+
+@dataclass(frozen=True)
+class SanitizedImage:
+    """A re-encoded RGB JPEG with EXIF orientation applied and no metadata at all."""
+
+    content: bytes
+    width: int
+    height: int
+    extension: str = "jpg"
+
+
+def _too_many_pixels(limit: int, size: tuple[int, int] | None = None) -> ApiError:
+    actual = f"The image is {size[0]}x{size[1]} pixels; " if size else "The image has too many pixels; "
+    return ApiError(
+        "image_too_many_pixels",
+        f"{actual}at most {limit:,} pixels are accepted.",
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
+
+
+def image_sanitize(data: bytes) -> SanitizedImage:
+    """Decode `data` fully, reject what is not a sane photo, and re-encode it without EXIF.
+
+    Raises ApiError with codes empty_image, image_too_large, not_an_image, unsupported_image_format,
+    image_too_many_pixels, corrupt_image.
+    """
+    max_bytes: int = settings.CAPTURE_MAX_UPLOAD_BYTES
+    max_pixels: int = settings.CAPTURE_MAX_PIXELS
+    if not data:
+        raise ApiError("empty_image", "The uploaded image file is empty.")
+    if len(data) > max_bytes:
+        raise ApiError(
+            "image_too_large",
+            f"The image is {len(data):,} bytes; at most {max_bytes:,} bytes are accepted.",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    try:
+        # Pillow's own bomb guard is global; the explicit size check below applies our limit first.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                image_format = probe.format
+                width, height = probe.size
+                if width * height > max_pixels:
+                    raise _too_many_pixels(max_pixels, (width, height))
+                if image_format not in ALLOWED_FORMATS:
+                    raise ApiError(
+                        "unsupported_image_format",
+                        f"{image_format} images are not accepted; send JPEG, PNG or WebP.",
+                        status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                    )
+                probe.verify()  # structural check (CRCs, chunk layout); the image is unusable after it
+            # verify() does not decode pixel data: a truncated JPEG only fails on a full load.
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                oriented = ImageOps.exif_transpose(image)
+                rgb = oriented.convert("RGB")
+    except ApiError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(max_pixels) from None
+    except UnidentifiedImageError:
+        raise ApiError("not_an_image", "The uploaded file is not an image.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        # Pillow reports broken data as OSError ("image file is truncated"), SyntaxError (bad PNG
+        # chunks) or ValueError, depending on the codec.
+        raise ApiError("corrupt_image", f"The image could not be decoded: {exc}") from None
+    out = io.BytesIO()
+    # Saving without exif=/icc_profile= writes no metadata; GPS and camera data are gone.
+    rgb.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return SanitizedImage(content=out.getvalue(), width=rgb.width, height=rgb.height)

@@ -1,0 +1,113 @@
+"""Reads of the emotions app shared by views, admin and other apps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from emotions.models import Capture, EmotionEvent, Visitor
+from exhibits.extensions import ExhibitStats
+
+
+def visitor_events(*, visitor: Visitor) -> QuerySet[EmotionEvent]:
+    """The visitor's emotion journey, newest first."""
+    return EmotionEvent.objects.filter(visitor=visitor).select_related("exhibit").order_by("-created_at", "-pk")
+
+
+def capture_get_for_visitor(*, visitor: Visitor, capture_id: uuid.UUID | str) -> Capture:
+    """One of the visitor's captures; Http404 for anyone else's (its existence is not revealed)."""
+    capture = Capture.objects.select_related("event").filter(pk=capture_id, visitor=visitor).first()
+    if capture is None:
+        raise Http404("No such capture.")
+    return capture
+
+
+def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
+    """Everything stored about a visitor, as JSON-ready data (API keys only as a count)."""
+    captures = Capture.objects.filter(visitor=visitor).order_by("created_at")
+    events = EmotionEvent.objects.filter(visitor=visitor).order_by("created_at")
+    return {
+        "visitor": {
+            "id": str(visitor.id),
+            "language": visitor.language,
+            "desired_emotions": visitor.desired_emotions,
+            "consent_emotion_analysis": visitor.consent_emotion_analysis,
+            "consent_given_at": visitor.consent_given_at,
+            "consent_version": visitor.consent_version,
+            "consent_withdrawn_at": visitor.consent_withdrawn_at,
+            "created_at": visitor.created_at,
+            "updated_at": visitor.updated_at,
+            "api_tokens": visitor.tokens.count(),
+        },
+        "captures": [
+            {
+                "id": str(capture.id),
+                "exhibit": capture.exhibit_id,
+                "status": capture.status,
+                "error_code": capture.error_code,
+                "face_box": capture.face_box,
+                "image_width": capture.image_width,
+                "image_height": capture.image_height,
+                "image_stored": bool(capture.image.name),
+                "attempts": capture.attempts,
+                "created_at": capture.created_at,
+                "finished_at": capture.finished_at,
+            }
+            for capture in captures
+        ],
+        "emotion_events": [
+            {
+                "id": event.pk,
+                "capture": str(event.capture_id),
+                "exhibit": event.exhibit_id,
+                "emotion": event.label,
+                "confidence": event.confidence,
+                "scores": event.scores,
+                "model_version": event.model_version,
+                "created_at": event.created_at,
+            }
+            for event in events
+        ],
+    }
+
+
+def exhibit_stats(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]:
+    """Events per exhibit and their mean score vector, in two queries (the exhibits stats provider).
+
+    The mean is over all events of the exhibit; a label absent from some events' vectors (events of
+    an older model with other labels) counts as 0 there, so each profile still sums to 1.
+    """
+    ids = list(exhibit_ids)
+    counts = dict(
+        EmotionEvent.objects.filter(exhibit_id__in=ids)
+        .values("exhibit_id")
+        .annotate(n=Count("pk"))
+        .values_list("exhibit_id", "n")
+    )
+    if not counts:
+        return {}
+    table = EmotionEvent._meta.db_table
+    placeholders = ", ".join(["%s"] * len(counts))
+    # Summing inside the database keeps a busy exhibit's million score vectors out of Python.
+    if connection.vendor == "postgresql":
+        each, value = "jsonb_each_text(e.scores)", "j.value::double precision"
+    else:  # SQLite (and others with a json_each table function)
+        each, value = "json_each(e.scores)", "j.value"
+    sql = (
+        f"SELECT e.exhibit_id, j.key, SUM({value}) FROM {table} e, {each} j "
+        f"WHERE e.exhibit_id IN ({placeholders}) GROUP BY e.exhibit_id, j.key"
+    )
+    totals: dict[int, dict[str, float]] = {pk: {} for pk in counts}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(counts))
+        for exhibit_id, label, total in cursor.fetchall():
+            totals[exhibit_id][label] = float(total)
+    return {
+        pk: ExhibitStats(n_events=n, emotion_profile={label: total / n for label, total in sorted(totals[pk].items())})
+        for pk, n in counts.items()
+    }

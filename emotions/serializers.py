@@ -1,0 +1,129 @@
+"""Input and output shapes of the emotions API (no business logic here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import serializers
+
+from emotions.models import Capture, EmotionEvent, Visitor
+
+EXPRESSED_NOT_FELT = (
+    "Emotions are facial expressions the camera saw at that moment, not statements about what a person felt."
+)
+
+
+class VisitorCreateInputSerializer(serializers.Serializer[Any]):
+    consent_emotion_analysis = serializers.BooleanField(default=False)
+    language = serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES], default="en")
+    desired_emotions = serializers.ListField(child=serializers.CharField(max_length=32), max_length=20, default=list)
+
+
+class VisitorUpdateInputSerializer(serializers.Serializer[Any]):
+    consent_emotion_analysis = serializers.BooleanField(required=False)
+    language = serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES], required=False)
+    desired_emotions = serializers.ListField(child=serializers.CharField(max_length=32), max_length=20, required=False)
+
+
+class VisitorOutputSerializer(serializers.ModelSerializer[Any]):
+    class Meta:
+        model = Visitor
+        fields = [
+            "id",
+            "language",
+            "desired_emotions",
+            "consent_emotion_analysis",
+            "consent_given_at",
+            "consent_version",
+            "consent_withdrawn_at",
+            "created_at",
+        ]
+
+
+class VisitorCreatedOutputSerializer(VisitorOutputSerializer):
+    token = serializers.SerializerMethodField(help_text="API key for `Authorization: Token <key>`; shown only once.")
+
+    class Meta(VisitorOutputSerializer.Meta):
+        fields = [*VisitorOutputSerializer.Meta.fields, "token"]
+
+    def get_token(self, visitor: Visitor) -> str:
+        return str(self.context["token"])
+
+
+class FaceBoxField(serializers.CharField):
+    """`x,y,w,h` in pixels of the EXIF-oriented image -> {"x", "y", "w", "h"}."""
+
+    default_error_messages = {"invalid_face_box": "face_box must be four integers x,y,w,h with w, h > 0 and x, y >= 0."}
+
+    def to_internal_value(self, data: Any) -> dict[str, int]:  # type: ignore[override]
+        text = super().to_internal_value(data)
+        parts = [part.strip() for part in text.split(",")]
+        try:
+            x, y, w, h = (int(part) for part in parts)
+        except ValueError:
+            self.fail("invalid_face_box")
+        if x < 0 or y < 0 or w <= 0 or h <= 0:
+            self.fail("invalid_face_box")
+        return {"x": x, "y": y, "w": w, "h": h}
+
+
+class CaptureCreateInputSerializer(serializers.Serializer[Any]):
+    exhibit = serializers.CharField(max_length=200, help_text="Exhibit id or slug.")
+    # Empty files get the dedicated `empty_image` error from the image validation.
+    image = serializers.FileField(allow_empty_file=True, use_url=False)
+    face_box = FaceBoxField(required=False)
+
+
+class CaptureAcceptedOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
+class CaptureOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    exhibit = serializers.IntegerField(source="exhibit_id")
+    status = serializers.CharField()
+    emotion = serializers.SerializerMethodField(help_text=EXPRESSED_NOT_FELT)
+    confidence = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+    model_version = serializers.SerializerMethodField()
+    error_code = serializers.CharField()
+
+    def _event(self, capture: Capture) -> EmotionEvent | None:
+        return getattr(capture, "event", None)
+
+    def get_emotion(self, capture: Capture) -> str | None:
+        event = self._event(capture)
+        return event.label if event else None
+
+    def get_confidence(self, capture: Capture) -> float | None:
+        event = self._event(capture)
+        return event.confidence if event else None
+
+    def get_scores(self, capture: Capture) -> dict[str, float] | None:
+        event = self._event(capture)
+        return event.scores if event else None
+
+    def get_model_version(self, capture: Capture) -> str | None:
+        event = self._event(capture)
+        return event.model_version if event else None
+
+
+class EmotionEventOutputSerializer(serializers.ModelSerializer[Any]):
+    emotion = serializers.CharField(source="label", help_text=EXPRESSED_NOT_FELT)
+
+    class Meta:
+        model = EmotionEvent
+        fields = ["id", "capture", "exhibit", "emotion", "confidence", "scores", "model_version", "created_at"]
+
+
+class EmotionLabelsOutputSerializer(serializers.Serializer[Any]):
+    labels = serializers.ListField(child=serializers.CharField())
+    model_version = serializers.CharField()
+    note = serializers.CharField()
+
+
+class PrivacyNoticeOutputSerializer(serializers.Serializer[Any]):
+    version = serializers.CharField()
+    text = serializers.CharField()

@@ -1,0 +1,16 @@
+"""Routes of the emotions API (mounted under /api/v1/)."""
+
+from django.urls import path
+
+from emotions import views
+
+urlpatterns = [
+    path("visitors/", views.VisitorCreateView.as_view(), name="visitor-create"),
+    path("visitors/me/", views.VisitorMeView.as_view(), name="visitor-me"),
+    path("visitors/me/export/", views.VisitorExportView.as_view(), name="visitor-export"),
+    path("visitors/me/events/", views.VisitorEventsView.as_view(), name="visitor-events"),
+    path("captures/", views.CaptureCreateView.as_view(), name="capture-create"),
+    path("captures/<uuid:capture_id>/", views.CaptureDetailView.as_view(), name="capture-detail"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy-notice"),
+    path("emotions/", views.EmotionLabelsView.as_view(), name="emotion-labels"),
+]

@@ -1,0 +1,166 @@
+"""Visitor, capture, privacy and label endpoints: thin views around services and selectors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from emotions import selectors, services
+from emotions.authentication import IsVisitor, VisitorTokenAuthentication, request_visitor
+from emotions.classifier import active_model_version
+from emotions.models import EmotionEvent
+from emotions.privacy import privacy_notice
+from emotions.serializers import (
+    EXPRESSED_NOT_FELT,
+    CaptureAcceptedOutputSerializer,
+    CaptureCreateInputSerializer,
+    CaptureOutputSerializer,
+    EmotionEventOutputSerializer,
+    EmotionLabelsOutputSerializer,
+    PrivacyNoticeOutputSerializer,
+    VisitorCreatedOutputSerializer,
+    VisitorCreateInputSerializer,
+    VisitorOutputSerializer,
+    VisitorUpdateInputSerializer,
+)
+from museum_guide.api_errors import ApiError
+
+# Room for the multipart envelope and the small fields around the image.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+
+
+class VisitorAPIView(APIView):
+    """Base for endpoints of the authenticated visitor (`Authorization: Token mgv_...`)."""
+
+    authentication_classes = [VisitorTokenAuthentication, TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsVisitor]
+
+
+class VisitorCreateView(APIView):
+    """POST /visitors/: anyone creates an anonymous visitor and receives its API key once."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=VisitorCreateInputSerializer, responses={201: VisitorCreatedOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = VisitorCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = services.visitor_create(**data.validated_data)
+        body = VisitorCreatedOutputSerializer(created.visitor, context={"token": created.token}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class VisitorMeView(VisitorAPIView):
+    """GET/PATCH/DELETE /visitors/me/: profile, preferences and consent; DELETE erases everything."""
+
+    @extend_schema(responses=VisitorOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(VisitorOutputSerializer(request_visitor(request)).data)
+
+    @extend_schema(request=VisitorUpdateInputSerializer, responses=VisitorOutputSerializer)
+    def patch(self, request: Request) -> Response:
+        data = VisitorUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visitor = services.visitor_update(visitor=request_visitor(request), **data.validated_data)
+        return Response(VisitorOutputSerializer(visitor).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.visitor_erase(visitor=request_visitor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VisitorExportView(VisitorAPIView):
+    """GET /visitors/me/export/: everything stored about the visitor, as JSON."""
+
+    def get(self, request: Request) -> Response:
+        body = {"note": EXPRESSED_NOT_FELT, **selectors.visitor_export(visitor=request_visitor(request))}
+        return Response(body, headers={"Content-Disposition": 'attachment; filename="my-museum-guide-data.json"'})
+
+
+class VisitorEventsView(generics.ListAPIView[EmotionEvent]):
+    """GET /visitors/me/events/: the visitor's emotion journey, newest first, paginated."""
+
+    authentication_classes = VisitorAPIView.authentication_classes
+    permission_classes = VisitorAPIView.permission_classes
+    serializer_class = EmotionEventOutputSerializer
+
+    def get_queryset(self) -> QuerySet[EmotionEvent]:
+        return selectors.visitor_events(visitor=request_visitor(self.request))
+
+
+class CaptureCreateView(VisitorAPIView):
+    """POST /captures/: upload a selfie at an exhibit; 202 while a worker classifies it."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": CaptureCreateInputSerializer}, responses={202: CaptureAcceptedOutputSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        # Refuse oversized bodies before the multipart parser spools them to disk.
+        try:
+            content_length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            content_length = 0  # Django's parser rejects a malformed header itself
+        limit = settings.CAPTURE_MAX_UPLOAD_BYTES
+        if content_length > limit + MULTIPART_OVERHEAD_BYTES:
+            raise ApiError(
+                "image_too_large",
+                f"The upload is {content_length:,} bytes; images up to {limit:,} bytes are accepted.",
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        data = CaptureCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["image"]
+        # One byte over the limit is enough to know it is too large; never read more than that.
+        image_data = upload.read(settings.CAPTURE_MAX_UPLOAD_BYTES + 1)
+        capture = services.capture_create(
+            visitor=request_visitor(request),
+            exhibit=data.validated_data["exhibit"],
+            image_data=image_data,
+            face_box=data.validated_data.get("face_box"),
+        )
+        return Response(CaptureAcceptedOutputSerializer(capture).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CaptureDetailView(VisitorAPIView):
+    """GET /captures/{id}/: the owner's capture with its outcome; anyone else gets 404."""
+
+    @extend_schema(responses=CaptureOutputSerializer)
+    def get(self, request: Request, capture_id: str) -> Response:
+        capture = selectors.capture_get_for_visitor(visitor=request_visitor(request), capture_id=capture_id)
+        return Response(CaptureOutputSerializer(capture).data)
+
+
+class PrivacyNoticeView(APIView):
+    """GET /privacy/: the notice text and the version that consent refers to."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=PrivacyNoticeOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(PrivacyNoticeOutputSerializer(privacy_notice()).data)
+
+
+class EmotionLabelsView(APIView):
+    """GET /emotions/: the active model's labels and version."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=EmotionLabelsOutputSerializer)
+    def get(self, request: Request) -> Response:
+        labels = services.model_labels()
+        body = {"labels": list(labels), "model_version": active_model_version(), "note": EXPRESSED_NOT_FELT}
+        return Response(EmotionLabelsOutputSerializer(body).data)
