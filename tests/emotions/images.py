@@ -1,0 +1,76 @@
+"""Test pictures, generated in memory: portraits, faceless photos and broken or hostile files."""
+
+# scikit-image's sample loaders are untyped.
+# mypy: allow-untyped-calls
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import numpy as np
+from PIL import ExifTags, Image
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
+    """Bytes of `image` in `fmt`."""
+    out = io.BytesIO()
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+def portrait_jpeg() -> bytes:
+    """A real RGB portrait with one clearly visible face (NASA astronaut photo from scikit-image)."""
+    from skimage import data
+
+    return encode(Image.fromarray(data.astronaut()), quality=92)
+
+
+def faceless_jpeg() -> bytes:
+    """A smooth colour gradient: a photo in which no detector finds a face."""
+    y, x = np.mgrid[0:240, 0:320]
+    rgb = np.stack([x * 255 // 319, y * 255 // 239, np.full_like(x, 128)], axis=-1).astype(np.uint8)
+    return encode(Image.fromarray(rgb))
+
+
+def small_jpeg(width: int = 64, height: int = 48) -> bytes:
+    """A small valid JPEG."""
+    return encode(Image.new("RGB", (width, height), (200, 120, 40)))
+
+
+def truncated_jpeg() -> bytes:
+    """A JPEG cut off in the middle of its scan data (header intact, so it identifies as JPEG)."""
+    full = encode(Image.fromarray(np.random.default_rng(0).integers(0, 255, (256, 256, 3), dtype=np.uint8)))
+    return full[: len(full) // 2]
+
+
+def rotated_jpeg_with_gps() -> bytes:
+    """A 60x40 JPEG whose EXIF says "rotate 90° clockwise" and which carries a GPS position."""
+    image = Image.new("RGB", (60, 40), (10, 200, 10))
+    exif = image.getexif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneCo"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (55.0, 47.0, 0.0)
+    return encode(image, exif=exif)
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+def huge_png(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A valid 1-bit PNG of width x height (400 megapixels) that compresses to a few hundred KB."""
+    row = b"\x00" + bytes((width + 7) // 8)  # filter byte + one bit per pixel, all black
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # bit depth 1, greyscale
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+
+
+def noise_png(side: int = 1000) -> bytes:
+    """An incompressible PNG of about side*side*3 bytes (larger than Django's in-memory upload limit)."""
+    rgb = np.random.default_rng(1).integers(0, 255, (side, side, 3), dtype=np.uint8)
+    return encode(Image.fromarray(rgb), "PNG")

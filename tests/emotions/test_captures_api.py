@@ -1,0 +1,251 @@
+"""POST /api/v1/captures/ and GET /api/v1/captures/{id}/: validation, privacy, ownership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
+from PIL import Image
+from rest_framework.test import APIClient
+
+from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor
+from exhibits.models import Exhibit
+from tests.emotions import images
+from tests.emotions.factories import CaptureFactory, EmotionEventFactory, VisitorFactory
+from tests.exhibits.factories import ExhibitFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/captures/"
+
+
+def upload(client: APIClient, exhibit: Exhibit | str, data: bytes, name: str = "selfie.jpg", **extra: Any) -> Any:
+    reference = exhibit if isinstance(exhibit, str) else str(exhibit.pk)
+    body = {"exhibit": reference, "image": SimpleUploadedFile(name, data, content_type="image/jpeg"), **extra}
+    return client.post(URL, body, format="multipart")
+
+
+def test_a_selfie_is_accepted_stored_privately_and_enqueued_after_commit(
+    visitor_client: APIClient,
+    exhibit: Exhibit,
+    private_files: Callable[[], list[Path]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(visitor_client, exhibit, images.small_jpeg())
+
+    assert response.status_code == 202, response.json()
+    capture = Capture.objects.get()
+    assert response.json() == {"id": str(capture.id), "status": "pending"}
+    assert capture.exhibit == exhibit
+    assert [path.name for path in private_files()] == [Path(capture.image.name).name]
+    assert len(callbacks) == 1  # the classification task, sent only once the row is committed
+
+
+def test_the_exhibit_may_be_given_by_its_slug(visitor_client: APIClient, exhibit: Exhibit) -> None:
+    response = upload(visitor_client, exhibit.slug, images.small_jpeg())
+
+    assert response.status_code == 202
+    assert Capture.objects.get().exhibit == exhibit
+
+
+def test_the_stored_photo_is_upright_and_carries_no_exif(
+    visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    response = upload(visitor_client, exhibit, images.rotated_jpeg_with_gps())
+
+    assert response.status_code == 202
+    (stored,) = private_files()
+    with Image.open(stored) as image:
+        assert image.size == (40, 60)  # EXIF orientation 6 applied: the 60x40 sensor image stands upright
+        assert dict(image.getexif()) == {}
+        assert "exif" not in image.info
+    assert b"PhoneCo" not in stored.read_bytes()
+
+
+def test_an_image_larger_than_djangos_in_memory_limit_is_still_accepted(
+    visitor_client: APIClient, exhibit: Exhibit
+) -> None:
+    data = images.noise_png()
+    assert len(data) > 2_621_440  # streamed to a temporary file by Django, not rejected
+
+    response = upload(visitor_client, exhibit, data, name="big.png")
+
+    assert response.status_code == 202, response.json()
+
+
+def test_a_face_box_inside_the_oriented_image_is_kept(visitor_client: APIClient, exhibit: Exhibit) -> None:
+    # The sensor image is 60x40 but upright it is 40x60: a box 30 high fits only after orientation.
+    response = upload(visitor_client, exhibit, images.rotated_jpeg_with_gps(), face_box="5,10,30,45")
+
+    assert response.status_code == 202, response.json()
+    assert Capture.objects.get().face_box == {"x": 5, "y": 10, "w": 30, "h": 45}
+
+
+def _thirty_megabytes() -> bytes:
+    return images.small_jpeg() + bytes(30 * 1024 * 1024)
+
+
+BAD_UPLOADS = [
+    pytest.param(lambda: b"%PDF-1.4 definitely not a picture", {}, 400, "not_an_image", id="not-an-image"),
+    pytest.param(images.truncated_jpeg, {}, 400, "corrupt_image", id="truncated-jpeg"),
+    pytest.param(lambda: b"", {}, 400, "empty_image", id="empty-file"),
+    pytest.param(_thirty_megabytes, {}, 413, "image_too_large", id="30-MB"),
+    pytest.param(images.huge_png, {}, 413, "image_too_many_pixels", id="20000x20000-png"),
+    pytest.param(lambda: images.encode(Image.new("RGB", (8, 8)), "GIF"), {}, 415, "unsupported_image_format", id="gif"),
+    pytest.param(images.small_jpeg, {"face_box": "1,2,3"}, 400, "invalid_face_box", id="face-box-three-numbers"),
+    pytest.param(images.small_jpeg, {"face_box": "a,b,c,d"}, 400, "invalid_face_box", id="face-box-not-numbers"),
+    pytest.param(images.small_jpeg, {"face_box": "0,0,0,10"}, 400, "invalid_face_box", id="face-box-empty"),
+    pytest.param(images.small_jpeg, {"face_box": "-1,0,10,10"}, 400, "invalid_face_box", id="face-box-negative"),
+    pytest.param(
+        images.small_jpeg, {"face_box": "40,10,30,20"}, 400, "face_box_out_of_bounds", id="face-box-out-of-bounds"
+    ),
+    pytest.param(
+        images.rotated_jpeg_with_gps,
+        {"face_box": "0,0,50,30"},
+        400,
+        "face_box_out_of_bounds",
+        id="face-box-fits-only-before-orientation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make_data", "extra", "status", "code"), BAD_UPLOADS)
+def test_bad_uploads_are_refused_with_their_own_code_leaving_nothing_behind(
+    visitor_client: APIClient,
+    exhibit: Exhibit,
+    private_files: Callable[[], list[Path]],
+    make_data: Callable[[], bytes],
+    extra: dict[str, str],
+    status: int,
+    code: str,
+) -> None:
+    response = upload(visitor_client, exhibit, make_data(), **extra)
+
+    assert (response.status_code, response.json()["code"]) == (status, code), response.json()
+    assert response.json()["detail"]
+    assert Capture.objects.count() == 0
+    assert private_files() == []
+
+
+def test_a_file_one_byte_over_the_limit_is_too_large(
+    visitor_client: APIClient, exhibit: Exhibit, settings: Any, private_files: Callable[[], list[Path]]
+) -> None:
+    settings.CAPTURE_MAX_UPLOAD_BYTES = 1000
+    data = images.small_jpeg() + bytes(1001)
+
+    response = upload(visitor_client, exhibit, data)
+
+    assert (response.status_code, response.json()["code"]) == (413, "image_too_large")
+    assert Capture.objects.count() == 0 and private_files() == []
+
+
+@pytest.mark.parametrize(
+    ("reference", "status", "code"),
+    [
+        ("999999", 400, "unknown_exhibit"),
+        ("no-such-slug", 400, "unknown_exhibit"),
+        ("inactive", 409, "exhibit_inactive"),
+    ],
+)
+def test_uploads_for_unknown_or_inactive_exhibits_are_refused(
+    visitor_client: APIClient, private_files: Callable[[], list[Path]], reference: str, status: int, code: str
+) -> None:
+    inactive = ExhibitFactory.create(is_active=False)
+    response = upload(visitor_client, str(inactive.pk) if reference == "inactive" else reference, images.small_jpeg())
+
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    assert Capture.objects.count() == 0 and private_files() == []
+
+
+def test_an_upload_without_the_image_is_refused(visitor_client: APIClient, exhibit: Exhibit) -> None:
+    response = visitor_client.post(URL, {"exhibit": str(exhibit.pk)}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("image:")
+
+
+def test_a_visitor_without_consent_cannot_upload(
+    client_for: Callable[[Visitor], APIClient], exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    client = client_for(VisitorFactory.create(consent_emotion_analysis=False, consent_given_at=None))
+
+    response = upload(client, exhibit, images.small_jpeg())
+
+    assert (response.status_code, response.json()["code"]) == (403, "consent_required")
+    assert Capture.objects.count() == 0 and private_files() == []
+
+
+def test_an_upload_without_a_token_is_unauthenticated(
+    exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    response = upload(APIClient(), exhibit, images.small_jpeg())
+
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    assert Capture.objects.count() == 0 and private_files() == []
+
+
+def test_no_file_is_left_when_the_capture_row_cannot_be_saved(
+    visitor_client: APIClient,
+    exhibit: Exhibit,
+    private_files: Callable[[], list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken_create(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(Capture.objects, "create", broken_create)
+
+    with pytest.raises(DatabaseError):
+        upload(visitor_client, exhibit, images.small_jpeg())
+
+    assert Capture.objects.count() == 0
+    assert private_files() == []
+
+
+def test_the_owner_sees_the_outcome_of_a_capture(visitor: Visitor, visitor_client: APIClient) -> None:
+    event = EmotionEventFactory.create(capture__visitor=visitor, label="joyish", scores={"joyish": 0.75, "other": 0.25})
+
+    response = visitor_client.get(f"{URL}{event.capture_id}/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": str(event.capture_id),
+        "exhibit": event.exhibit_id,
+        "status": "done",
+        "emotion": "joyish",
+        "confidence": 0.75,
+        "scores": {"joyish": 0.75, "other": 0.25},
+        "model_version": "test-model",
+        "error_code": "",
+    }
+
+
+def test_a_pending_capture_has_no_emotion_yet(visitor: Visitor, visitor_client: APIClient) -> None:
+    capture = CaptureFactory.create(visitor=visitor)
+
+    body = visitor_client.get(f"{URL}{capture.id}/").json()
+
+    assert body["status"] == CaptureStatus.PENDING
+    assert body["emotion"] is None and body["scores"] is None
+
+
+def test_another_visitors_capture_is_not_found(visitor_client: APIClient) -> None:
+    someone_elses = CaptureFactory.create()
+
+    response = visitor_client.get(f"{URL}{someone_elses.id}/")
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_a_capture_never_exposes_its_image(visitor: Visitor, visitor_client: APIClient, exhibit: Exhibit) -> None:
+    capture_id = upload(visitor_client, exhibit, images.small_jpeg()).json()["id"]
+
+    body = visitor_client.get(f"{URL}{capture_id}/").json()
+
+    assert "image" not in body
+    assert EmotionEvent.objects.count() == 0

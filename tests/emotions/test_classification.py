@@ -1,0 +1,231 @@
+"""The classification service and task: outcomes, idempotency, races, retries, stuck captures, purge."""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from emotions import services
+from emotions.models import Capture, CaptureStatus, EmotionEvent
+from emotions.storage import private_storage
+from emotions.tasks import classify_capture_task, purge_capture_images_task, requeue_stuck_captures_task
+from tests.emotions import images
+from tests.emotions.factories import CaptureFactory, EmotionEventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def capture_with(data: bytes, **fields: Any) -> Capture:
+    """A capture whose photo is in private storage, as after an upload."""
+    name = private_storage.save("captures/upload.jpg", ContentFile(data))
+    return CaptureFactory.create(image=name, **fields)
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Calls a function and then runs its on-commit callbacks (file deletion, enqueueing)."""
+
+    def call(function: Callable[..., Any], **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return call
+
+
+def test_a_portrait_becomes_one_event_with_a_full_score_vector_and_the_photo_is_deleted(
+    labels: tuple[str, ...], private_files: Callable[[], list[Path]], run_on_commit: Callable[..., Any]
+) -> None:
+    capture = capture_with(images.portrait_jpeg())
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    event = EmotionEvent.objects.get()
+    assert (capture.status, capture.attempts, capture.error_code) == (CaptureStatus.DONE, 1, "")
+    assert event.capture == capture and event.exhibit == capture.exhibit and event.visitor == capture.visitor
+    assert event.label in labels
+    assert list(event.scores) == list(labels)
+    assert math.isclose(sum(event.scores.values()), 1.0, abs_tol=1e-4)
+    assert event.confidence == pytest.approx(max(event.scores.values()))
+    assert event.model_version
+    assert capture.image.name == "" and private_files() == []
+
+
+def test_a_photo_without_a_face_ends_as_no_face_and_is_deleted(
+    private_files: Callable[[], list[Path]], run_on_commit: Callable[..., Any]
+) -> None:
+    capture = capture_with(images.faceless_jpeg())
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert capture.status == CaptureStatus.NO_FACE
+    assert EmotionEvent.objects.count() == 0
+    assert private_files() == []
+
+
+def test_the_phones_face_box_is_used_instead_of_detection(run_on_commit: Callable[..., Any]) -> None:
+    capture = capture_with(images.faceless_jpeg(), face_box={"x": 100, "y": 60, "w": 80, "h": 90})
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert capture.status == CaptureStatus.DONE
+    assert EmotionEvent.objects.filter(capture=capture).count() == 1
+
+
+def test_classifying_a_finished_capture_again_changes_nothing(run_on_commit: Callable[..., Any]) -> None:
+    capture = capture_with(images.portrait_jpeg())
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+    capture.refresh_from_db()
+    before = (capture.status, capture.attempts, capture.updated_at, list(EmotionEvent.objects.values()))
+
+    run_on_commit(classify_capture_task, capture_id=str(capture.pk))
+
+    capture.refresh_from_db()
+    assert (capture.status, capture.attempts, capture.updated_at, list(EmotionEvent.objects.values())) == before
+
+
+def test_a_missing_photo_fails_the_capture_for_good(run_on_commit: Callable[..., Any]) -> None:
+    capture = CaptureFactory.create(image="captures/gone.jpg")
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert (capture.status, capture.error_code) == (CaptureStatus.FAILED, "image_missing")
+    assert capture.finished_at is not None
+
+
+def test_an_event_stored_by_a_racing_run_is_kept_and_the_capture_completes(
+    run_on_commit: Callable[..., Any], private_files: Callable[[], list[Path]]
+) -> None:
+    capture = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
+    theirs = EmotionEventFactory.create(capture=capture, visitor=capture.visitor, exhibit=capture.exhibit)
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert capture.status == CaptureStatus.DONE
+    assert list(EmotionEvent.objects.filter(capture=capture)) == [theirs]
+    assert private_files() == []
+
+
+def test_a_capture_out_of_attempts_fails_instead_of_running_again(
+    run_on_commit: Callable[..., Any], settings: Any
+) -> None:
+    settings.CAPTURE_MAX_ATTEMPTS = 2
+    capture = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=2)
+
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert (capture.status, capture.error_code) == (CaptureStatus.FAILED, "too_many_attempts")
+    assert EmotionEvent.objects.count() == 0
+
+
+def test_a_missing_model_is_a_transient_error_that_leaves_the_capture_processing(
+    settings: Any, tmp_path: Path, private_files: Callable[[], list[Path]]
+) -> None:
+    settings.EMOTION_MODEL_PATH = tmp_path / "not-deployed-yet.pt"
+    capture = capture_with(images.portrait_jpeg())
+
+    with pytest.raises(services.TransientCaptureError):
+        services.capture_classify(capture_id=capture.pk)
+
+    capture.refresh_from_db()
+    assert (capture.status, capture.attempts) == (CaptureStatus.PROCESSING, 1)
+    assert len(private_files()) == 1  # kept for the retry
+
+
+def test_the_task_retries_transient_errors_with_backoff(settings: Any, tmp_path: Path) -> None:
+    settings.EMOTION_MODEL_PATH = tmp_path / "not-deployed-yet.pt"
+    capture = capture_with(images.portrait_jpeg())
+
+    result = classify_capture_task.apply(args=[str(capture.pk)])
+
+    # Eager retries run in place: 1 call + max_retries retries, then the error surfaces.
+    assert isinstance(result.result, services.TransientCaptureError)
+    capture.refresh_from_db()
+    assert capture.attempts == 1 + classify_capture_task.max_retries
+    assert classify_capture_task.acks_late and classify_capture_task.soft_time_limit < classify_capture_task.time_limit
+
+
+def test_stuck_captures_are_requeued_and_fail_after_max_attempts(
+    settings: Any, run_on_commit: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.CAPTURE_MAX_ATTEMPTS = 3
+    long_ago = timezone.now() - timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS + 5)
+    pending = capture_with(images.portrait_jpeg())
+    crashed = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
+    hopeless = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=3)
+    fresh = capture_with(images.portrait_jpeg())
+    done = EmotionEventFactory.create().capture
+    Capture.objects.exclude(pk=fresh.pk).update(updated_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.captures_requeue_stuck()
+
+    assert set(report.requeued) == {pending.pk, crashed.pk}
+    assert report.failed == [hopeless.pk]
+    enqueued = [
+        callback.args for callback in callbacks if getattr(callback, "func", None) == classify_capture_task.delay
+    ]
+    assert sorted(enqueued) == sorted([(str(pending.pk),), (str(crashed.pk),)])
+    hopeless.refresh_from_db()
+    assert (hopeless.status, hopeless.error_code) == (CaptureStatus.FAILED, "too_many_attempts")
+    done.refresh_from_db()
+    assert done.status == CaptureStatus.DONE
+    # Requeued captures restart the clock: an immediate second sweep leaves them alone.
+    assert services.captures_requeue_stuck().requeued == []
+
+
+def test_the_requeue_job_lets_a_crashed_capture_complete(run_on_commit: Callable[..., Any], settings: Any) -> None:
+    crashed = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
+    Capture.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+
+    # Eager mode (no broker in unit tests): the requeued task runs when the job's transaction commits.
+    assert run_on_commit(requeue_stuck_captures_task) == {"requeued": 1, "failed": 0}
+
+    crashed.refresh_from_db()
+    assert (crashed.status, crashed.attempts) == (CaptureStatus.DONE, 2)
+    assert EmotionEvent.objects.filter(capture=crashed).count() == 1
+
+
+def test_with_retention_the_photo_is_kept_until_the_purge_job(
+    settings: Any, run_on_commit: Callable[..., Any], private_files: Callable[[], list[Path]]
+) -> None:
+    settings.CAPTURE_RETENTION_SECONDS = 60
+    capture = capture_with(images.faceless_jpeg())
+    run_on_commit(services.capture_classify, capture_id=capture.pk)
+    assert len(private_files()) == 1
+
+    assert run_on_commit(purge_capture_images_task) == 0  # not yet expired
+    Capture.objects.update(finished_at=timezone.now() - timedelta(seconds=61))
+    assert run_on_commit(purge_capture_images_task) == 1
+
+    capture.refresh_from_db()
+    assert capture.image.name == "" and private_files() == []
+
+
+def test_orphaned_files_are_purged_after_a_grace_period(
+    run_on_commit: Callable[..., Any], private_files: Callable[[], list[Path]]
+) -> None:
+    kept = capture_with(images.small_jpeg())
+    orphan = private_storage.save("captures/orphan.jpg", ContentFile(images.small_jpeg()))
+    assert run_on_commit(services.capture_images_purge) == 0  # too young: may be an upload in flight
+
+    an_hour_ago = time.time() - 2 * 3600
+    os.utime(private_storage.path(orphan), (an_hour_ago, an_hour_ago))
+    os.utime(private_storage.path(kept.image.name), (an_hour_ago, an_hour_ago))
+
+    assert run_on_commit(services.capture_images_purge) == 1
+    assert [path.name for path in private_files()] == [Path(kept.image.name).name]
