@@ -1,4 +1,3 @@
-# mypy: allow-any-generics, allow-subclassing-any
 # (admin classes cannot be subscripted at runtime without django-stubs-ext; import-export is untyped.)
 """Django admin for catalogue staff: venues, halls (with exhibits and passages inline), exhibits, tags."""
 

@@ -1,4 +1,3 @@
-# mypy: allow-subclassing-any
 # (django-filter ships no type information.)
 """Query-string filters of the catalogue endpoints."""
 

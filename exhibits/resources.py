@@ -1,4 +1,3 @@
-# mypy: allow-subclassing-any
 # (django-import-export ships no type information.)
 """CSV import/export of exhibits for staff (django-import-export).
 

@@ -1,4 +1,3 @@
-# mypy: allow-untyped-calls, allow-untyped-decorators
 # (factory_boy declarations are untyped; the factories themselves are generic over their model.)
 """factory_boy factories for the catalogue."""
 
