@@ -27,7 +27,8 @@ else:
     except ImproperlyConfigured as exc:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.") from exc
 
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
+_DEBUG_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=_DEBUG_HOSTS if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -181,6 +182,9 @@ ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 
 # Walking speed used to turn distances on a floor into minutes.
 WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)
+
+# Base of the public links printed on exhibit QR labels (<PUBLIC_BASE_URL>/visit/e/<slug>), no trailing slash.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 # The trained emotion model the web and worker processes load.
 EMOTION_MODEL_PATH = env.path("EMOTION_MODEL_PATH", default=BASE_DIR / "ml" / "weights" / "emotion_model.pt")
