@@ -14,17 +14,13 @@ class PrivateMediaStorage(FileSystemStorage):
 
     # Properties instead of the parent's cached values, so that a changed setting (tests, one-off
     # scripts) takes effect without re-creating the storage bound to the model field.
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
-
-    @property  # type: ignore[override]
-    def base_url(self) -> None:
-        return None
 
     def url(self, name: str | None) -> NoReturn:
         """Selfies have no URL: they are read by the worker only."""
