@@ -1,0 +1,1 @@
+"""Framework-free emotion model code: model builder, checkpoints, face detection and inference."""
