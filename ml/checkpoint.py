@@ -33,9 +33,10 @@ def library_versions() -> dict[str, str]:
     """Versions of the libraries that produced a checkpoint (for reproducibility reports)."""
     return {
         "python": platform.python_version(),
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "numpy": np.__version__,
+        # str(): torch.__version__ is a TorchVersion object, which torch.load(weights_only=True) refuses.
+        "torch": str(torch.__version__),
+        "torchvision": str(torchvision.__version__),
+        "numpy": str(np.__version__),
     }
 
 
@@ -64,7 +65,7 @@ class ModelMeta:
         object.__setattr__(self, "std", tuple(float(v) for v in self.std))
         object.__setattr__(self, "arch_options", dict(self.arch_options))
         object.__setattr__(self, "metrics", {k: float(v) for k, v in self.metrics.items()})
-        object.__setattr__(self, "versions", dict(self.versions))
+        object.__setattr__(self, "versions", {str(k): str(v) for k, v in self.versions.items()})
         self.validate()
 
     @property
