@@ -8,6 +8,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 CASCADE_FILE = "haarcascade_frontalface_default.xml"
 _local = threading.local()
@@ -46,7 +47,7 @@ def _cascade() -> cv2.CascadeClassifier:
     # One classifier per thread: detectMultiScale is not documented as thread-safe.
     cascade: cv2.CascadeClassifier | None = getattr(_local, "cascade", None)
     if cascade is None:
-        path = Path(cv2.data.haarcascades) / CASCADE_FILE
+        path = Path(cv2.data.haarcascades) / CASCADE_FILE  # type: ignore[attr-defined]
         cascade = cv2.CascadeClassifier(str(path))
         if cascade.empty():
             raise RuntimeError(f"cannot load OpenCV Haar cascade {path}")
@@ -54,13 +55,13 @@ def _cascade() -> cv2.CascadeClassifier:
     return cascade
 
 
-def _check_image(image: np.ndarray) -> None:
+def _check_image(image: NDArray[np.uint8]) -> None:
     if image.dtype != np.uint8 or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3)):
         raise ValueError(f"expected a uint8 HxWx3 RGB or HxW gray image, got {image.dtype} {image.shape}")
 
 
 def detect_faces(
-    rgb: np.ndarray, *, min_size: int = 40, scale_factor: float = 1.1, min_neighbors: int = 5
+    rgb: NDArray[np.uint8], *, min_size: int = 40, scale_factor: float = 1.1, min_neighbors: int = 5
 ) -> list[FaceBox]:
     """Frontal faces at least `min_size` pixels wide in an RGB (or gray) uint8 image, largest first."""
     _check_image(rgb)
@@ -96,7 +97,7 @@ def crop_region(box: FaceBox, image_width: int, image_height: int, *, margin: fl
     return FaceBox(left, top, side, side)
 
 
-def crop_face(rgb: np.ndarray, box: FaceBox, *, margin: float = 0.2) -> np.ndarray:
+def crop_face(rgb: NDArray[np.uint8], box: FaceBox, *, margin: float = 0.2) -> NDArray[np.uint8]:
     """Square face crop (a copy) around `box` with a margin, clipped to the image, never distorted."""
     _check_image(rgb)
     height, width = rgb.shape[:2]

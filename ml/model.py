@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ def build_model(
     if arch == "efficientnet_v2_b0":
         if pretrained:
             raise PretrainedWeightsUnavailableError("torchvision has no ImageNet weights for efficientnet_v2_b0")
-        model = tv_effnet.EfficientNet(
+        model: tv_effnet.EfficientNet = tv_effnet.EfficientNet(
             _b0_setting(width_mult, depth_mult),
             dropout,
             stochastic_depth_prob=stochastic_depth_prob,
@@ -117,24 +118,25 @@ def build_model(
         if width_mult != 1.0 or depth_mult != 1.0:
             raise ValueError(f"width_mult/depth_mult are only supported for efficientnet_v2_b0, not {arch}")
         # weights=None: torchvision never downloads; pretrained weights come only from the local cache.
-        factory = getattr(tv_effnet, arch)
-        model: nn.Module = factory(
+        factory: Callable[..., tv_effnet.EfficientNet] = getattr(tv_effnet, arch)
+        model = factory(
             weights=None, num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
         )
         if pretrained:
             _load_imagenet_weights(model, arch)
     _replace_stem(model, in_channels, stem_stride)
     _init_head(model)
-    return model
+    built: nn.Module = model  # torchvision ships no type hints: pin the declared type here
+    return built
 
 
-def _init_head(model: nn.Module) -> None:
+def _init_head(model: tv_effnet.EfficientNet) -> None:
     """Start the classifier near uniform predictions.
 
     torchvision scales the head's init range by 1/sqrt(num_classes): fine for 1000 classes, but with 7 the
     initial logits have a std of about 4 and the first loss is ~3.5 instead of ln(7) = 1.95.
     """
-    head = model.classifier[-1]
+    head = model.classifier[-1]  # Dropout -> Linear
     assert isinstance(head, nn.Linear)
     nn.init.normal_(head.weight, std=0.01)
     nn.init.zeros_(head.bias)

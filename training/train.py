@@ -514,8 +514,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     clock = RunClock(elapsed_before=elapsed_before, started=time.perf_counter(), limit_s=limit_s)
     if limit_s is not None:
-        # Keep roughly 4% of the budget (at least 20 s) for the final evaluation and checkpoint writes.
-        clock.reserve_s = max(20.0, 0.04 * limit_s)
+        # Keep roughly 4% of the budget (20 s at least, half at most) for the last evaluation and saves.
+        clock.reserve_s = min(max(20.0, 0.04 * limit_s), 0.5 * limit_s)
         schedule.time_budget_s = limit_s - clock.reserve_s
 
     config = {
@@ -553,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     epochs_without_improvement = 0
     for epoch in range(start_epoch, args.epochs + 1):
-        if clock.out_of_time():
+        if epoch > start_epoch and clock.out_of_time():
             logger.info("time limit reached before epoch %d", epoch)
             break
         t0 = time.perf_counter()
