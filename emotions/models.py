@@ -155,7 +155,8 @@ class EmotionEvent(models.Model):
     exhibit = models.ForeignKey("exhibits.Exhibit", on_delete=models.CASCADE, related_name="emotion_events")
     label = models.CharField(max_length=32)
     confidence = models.FloatField()
-    # Full probability vector {label: p}, summing to 1, in the label order of the model.
+    # Full probability vector {label: p} over the model's labels, summing to 1. Key order is not
+    # kept (PostgreSQL's jsonb sorts keys); GET /api/v1/emotions/ gives the model's label order.
     scores = models.JSONField()
     model_version = models.CharField(max_length=128)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
