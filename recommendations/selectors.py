@@ -7,6 +7,7 @@ sums, the cached walking matrix and the visitor's own recent events; never an ag
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,7 +158,33 @@ def _localized(title: str, translations: Any, language: str) -> str:
     return str(translated) if translated else title
 
 
+# (venue, labels, language) -> (monotonic time loaded, data): ranking inputs reused for a few seconds.
+_venue_cache: dict[tuple[int, tuple[str, ...], str], tuple[float, VenueRankingData]] = {}
+
+
+def clear_venue_cache() -> None:
+    """Forget cached ranking inputs of this process (tests, after a rebuild)."""
+    _venue_cache.clear()
+
+
 def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
+    """The venue's ranking inputs, cached per process for RECOMMENDATIONS_CACHE_SECONDS.
+
+    Decoding ~200 rows of JSON sums, priors and translations is most of a request's time; a few
+    seconds of staleness shifts each profile by the handful of events that arrived meanwhile.
+    """
+    key = (venue_id, tuple(labels), language)
+    ttl = settings.RECOMMENDATIONS_CACHE_SECONDS
+    cached = _venue_cache.get(key)
+    if ttl > 0 and cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    data = load_venue_ranking_data(venue_id, labels=labels, language=language)
+    if ttl > 0:
+        _venue_cache[key] = (time.monotonic(), data)
+    return data
+
+
+def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
     """Load the venue's active exhibits, their profile sums and tags (two queries) as arrays."""
     strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
     rows = list(

@@ -4,11 +4,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
 from emotions.models import Visitor
 from exhibits.models import Exhibit, Hall, Passage, Venue
 from exhibits.walking import clear_walking_cache
+from recommendations.selectors import clear_venue_cache
 from tests.emotions.factories import visitor_key
 from tests.exhibits.factories import ExhibitFactory, HallFactory, PassageFactory, TagFactory, VenueFactory
 from tests.recommendations.factories import VisitorFactory
@@ -23,10 +25,14 @@ def _model_labels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_walking_cache() -> Iterator[None]:
+def _fresh_caches(settings: SettingsWrapper) -> Iterator[None]:
+    """Each test sees its own data: no walking matrix or ranking inputs carried over."""
+    settings.RECOMMENDATIONS_CACHE_SECONDS = 0
     clear_walking_cache()
+    clear_venue_cache()
     yield
     clear_walking_cache()
+    clear_venue_cache()
 
 
 def scores(**shares: float) -> dict[str, float]:

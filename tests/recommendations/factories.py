@@ -1,4 +1,3 @@
-# mypy: disable-error-code="no-untyped-call,attr-defined"
 """Typed factory_boy factories for visitors, captures and emotion events (catalogue ones: tests.exhibits)."""
 
 import factory
