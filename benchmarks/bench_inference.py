@@ -257,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; prints a table on stderr and one JSON object on stdout."""
     args = get_args_parser().parse_args(argv)
     torch.set_num_threads(args.threads)
+    load_before = round(os.getloadavg()[0], 2)
     classifier = EmotionClassifier.from_checkpoint(args.checkpoint, tta=args.tta, batch_size=args.batch_size)
     labels = classifier.labels
     images, targets = read_rgb_folder(args.data, labels)
@@ -306,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "threads": args.threads,
         "cpu": platform.processor() or platform.machine(),
         "cpu_count": os.cpu_count(),
+        # Timings are only comparable on a quiet machine; the load average says how quiet it was.
+        "loadavg_1m_before": load_before,
+        "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "torch": torch.__version__,
         "results": results,
     }
