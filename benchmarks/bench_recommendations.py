@@ -4,10 +4,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/museum_guide_bench \\
         .venv/bin/python benchmarks/bench_recommendations.py --events 1000000
 
-Builds (once; reused while the venue exists; drop and create the database for a fresh one) a venue of 10 halls on 2 floors with 200 exhibits,
-20 000 visitors and N captures + emotion events generated in bulk by SQL, then rebuilds the
-profiles with `rebuild_emotion_profiles`' service. Requests go through the full Django stack
-(middleware, token auth, serializers) in process with DEBUG off, one at a time.
+Builds once (reused while the venue exists; drop and create the database for a fresh one) a venue
+of 10 halls on 2 floors with 200 exhibits, 20 000 visitors and N captures + emotion events
+generated in bulk by SQL, then rebuilds the profiles with `rebuild_emotion_profiles`' service.
+Requests go through the full Django stack (middleware, token auth, serializers) in process with
+DEBUG off, one at a time.
 """
 
 from __future__ import annotations
