@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "exhibits",
     "emotions",
     "recommendations",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,9 @@ RECOMMENDATIONS_MIN_EVIDENCE = env.int("RECOMMENDATIONS_MIN_EVIDENCE", default=5
 RECOMMENDATIONS_CACHE_SECONDS = env.float("RECOMMENDATIONS_CACHE_SECONDS", default=5.0)
 ROUTE_TIME_LIMIT_SECONDS = env.float("ROUTE_TIME_LIMIT_SECONDS", default=0.15)
 ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
+
+# Reports: groups with fewer events than this are suppressed (no numbers), so nobody can be singled out.
+REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
 
 # Walking speed used to turn distances on a floor into minutes.
 WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)

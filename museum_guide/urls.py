@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("exhibits.urls")),
     path("api/v1/", include("emotions.urls")),
     path("api/v1/", include("recommendations.urls")),
+    path("api/v1/", include("reports.urls")),
 ]
 
 if settings.DEBUG:
