@@ -31,10 +31,10 @@ VISITOR_EVENTS_FOR_SENSITIVITY = 500
 
 
 def model_labels() -> tuple[str, ...]:
-    """Emotion labels of the active model (the product's label set), in its output order."""
-    from emotions.classifier import active_labels
+    """Emotion labels of the active model (the product's label set); 503 model_unavailable without one."""
+    from emotions.services import model_labels as active_model_labels
 
-    return active_labels()
+    return active_model_labels()
 
 
 def labels_or_seen(*seen: Any) -> tuple[str, ...]:
