@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
@@ -28,7 +27,11 @@ class OnCommitTask(DjangoTask):
     """
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
-        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+        # A named function, not functools.partial: Django logs a robust callback's __qualname__.
+        def send() -> None:
+            self.delay(*args, **kwargs)
+
+        transaction.on_commit(send, robust=True)
 
 
 @shared_task(

@@ -13,6 +13,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor
+from emotions.tasks import classify_capture_task
 from exhibits.models import Exhibit
 from tests.emotions import images
 from tests.emotions.factories import CaptureFactory, EmotionEventFactory, VisitorFactory
@@ -249,3 +250,22 @@ def test_a_capture_never_exposes_its_image(visitor: Visitor, visitor_client: API
 
     assert "image" not in body
     assert EmotionEvent.objects.count() == 0
+
+
+def test_an_unreachable_broker_does_not_fail_the_accepted_upload(
+    visitor_client: APIClient,
+    exhibit: Exhibit,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(classify_capture_task, "delay", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(visitor_client, exhibit, images.small_jpeg())
+
+    # The capture is saved and stays pending: the stuck-capture job enqueues it once the broker is back.
+    assert response.status_code == 202
+    assert Capture.objects.get().status == CaptureStatus.PENDING

@@ -31,6 +31,14 @@ def capture_with(data: bytes, **fields: Any) -> Capture:
 
 
 @pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """Records classification messages instead of sending them to a broker."""
+    messages: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(classify_capture_task, "delay", lambda *args, **kwargs: messages.append(args))
+    return messages
+
+
+@pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     """Calls a function and then runs its on-commit callbacks (file deletion, enqueueing)."""
 
@@ -160,7 +168,7 @@ def test_the_task_retries_transient_errors_with_backoff(settings: Any, tmp_path:
 
 
 def test_stuck_captures_are_requeued_and_fail_after_max_attempts(
-    settings: Any, run_on_commit: Callable[..., Any], django_capture_on_commit_callbacks: Any
+    settings: Any, run_on_commit: Callable[..., Any], sent: list[tuple[Any, ...]]
 ) -> None:
     settings.CAPTURE_MAX_ATTEMPTS = 3
     long_ago = timezone.now() - timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS + 5)
@@ -171,15 +179,11 @@ def test_stuck_captures_are_requeued_and_fail_after_max_attempts(
     done = EmotionEventFactory.create().capture
     Capture.objects.exclude(pk=fresh.pk).update(updated_at=long_ago)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        report = services.captures_requeue_stuck()
+    report = run_on_commit(services.captures_requeue_stuck)
 
     assert set(report.requeued) == {pending.pk, crashed.pk}
     assert report.failed == [hopeless.pk]
-    enqueued = [
-        callback.args for callback in callbacks if getattr(callback, "func", None) == classify_capture_task.delay
-    ]
-    assert sorted(enqueued) == sorted([(str(pending.pk),), (str(crashed.pk),)])
+    assert sorted(sent) == sorted([(str(pending.pk),), (str(crashed.pk),)])
     hopeless.refresh_from_db()
     assert (hopeless.status, hopeless.error_code) == (CaptureStatus.FAILED, "too_many_attempts")
     done.refresh_from_db()
@@ -189,17 +193,14 @@ def test_stuck_captures_are_requeued_and_fail_after_max_attempts(
 
 
 def test_the_requeue_job_lets_a_crashed_capture_complete(
-    run_on_commit: Callable[..., Any], django_capture_on_commit_callbacks: Any
+    run_on_commit: Callable[..., Any], sent: list[tuple[Any, ...]]
 ) -> None:
     crashed = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
     Capture.objects.update(updated_at=timezone.now() - timedelta(hours=1))
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert requeue_stuck_captures_task() == {"requeued": 1, "failed": 0}
-    (message,) = [
-        callback.args for callback in callbacks if getattr(callback, "func", None) == classify_capture_task.delay
-    ]
-    run_on_commit(classify_capture_task, capture_id=message[0])  # what a worker does with the message
+    assert run_on_commit(requeue_stuck_captures_task) == {"requeued": 1, "failed": 0}
+    ((capture_id,),) = sent
+    run_on_commit(classify_capture_task, capture_id=capture_id)  # what a worker does with the message
 
     crashed.refresh_from_db()
     assert (crashed.status, crashed.attempts) == (CaptureStatus.DONE, 2)
