@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("emotions.urls")),
     path("api/v1/", include("recommendations.urls")),
     path("api/v1/", include("reports.urls")),
+    path("reports/", include("reports.dashboard_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,67 @@
+"""Synthetic emotion events for demos and screenshots (never for real venues)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor
+from exhibits.models import Exhibit
+from reports.services import report_events_rebuild
+
+DEMO_MODEL_VERSION = "demo-synthetic"
+
+
+@transaction.atomic
+def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: int = 28, seed: int = 1) -> int:
+    """Visitors walking the active exhibits over past days, each exhibit with its own emotion mix."""
+    rng = random.Random(seed)
+    exhibits = list(Exhibit.objects.on_display().select_related("hall__venue"))
+    if not exhibits or not labels:
+        return 0
+    # Each exhibit leans towards one or two emotions; afternoons are happier, mornings calmer.
+    leanings = {exhibit.pk: rng.sample(range(len(labels)), k=min(2, len(labels))) for exhibit in exhibits}
+    now = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    created = 0
+    for _ in range(visitors):
+        visitor = Visitor.objects.create(
+            consent_emotion_analysis=True, consent_given_at=now, consent_version=DEMO_MODEL_VERSION
+        )
+        start = now - timedelta(days=rng.randrange(days), hours=rng.randrange(0, 9), minutes=rng.randrange(60))
+        route = rng.sample(exhibits, k=min(len(exhibits), rng.randrange(3, 9)))
+        captures, events = [], []
+        for step, exhibit in enumerate(route):
+            moment = start + timedelta(minutes=6 * step + rng.randrange(5))
+            weights = [1.0] * len(labels)
+            for index in leanings[exhibit.pk]:
+                weights[index] += 4.0
+            if moment.hour >= 10 and "happy" in labels:
+                weights[labels.index("happy")] += 1.5
+            label = rng.choices(labels, weights=weights)[0]
+            confidence = round(rng.uniform(0.45, 0.98), 3)
+            capture = Capture(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE, finished_at=moment)
+            captures.append(capture)
+            rest = (1.0 - confidence) / max(1, len(labels) - 1)
+            events.append(
+                EmotionEvent(
+                    capture=capture,
+                    visitor=visitor,
+                    exhibit=exhibit,
+                    label=label,
+                    confidence=confidence,
+                    scores={name: (confidence if name == label else rest) for name in labels},
+                    model_version=DEMO_MODEL_VERSION,
+                    created_at=moment,
+                )
+            )
+        Capture.objects.bulk_create(captures)
+        EmotionEvent.objects.bulk_create(events)
+        # auto_now_add overwrote the synthetic moments; put them back.
+        for event in events:
+            EmotionEvent.objects.filter(pk=event.pk).update(created_at=event.created_at)
+        created += len(events)
+    report_events_rebuild()
+    return created
