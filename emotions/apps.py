@@ -11,6 +11,7 @@ class EmotionsConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the model readiness probe and the exhibit statistics hook."""
+        from emotions import schema  # noqa: F401  (registers the OpenAPI security scheme)
         from emotions.classifier import check_model_ready
         from emotions.selectors import exhibit_stats
         from exhibits.extensions import register_exhibit_stats_provider
