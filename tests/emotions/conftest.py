@@ -25,7 +25,7 @@ def emotion_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped model when present, else a small randomly initialised checkpoint in its format."""
     if SHIPPED_MODEL.is_file():
         return SHIPPED_MODEL
-    from ml.checkpoint import ModelMeta, library_versions, save_checkpoint
+    from ml.checkpoint import ModelMeta, save_checkpoint
     from ml.model import build_model
 
     options = {"width_mult": 0.25, "depth_mult": 0.25}
@@ -38,8 +38,6 @@ def emotion_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mean=(0.5, 0.5, 0.5),
         std=(0.25, 0.25, 0.25),
         arch_options=options,
-        # Plain strings: torch.__version__ is a TorchVersion object that weights_only loading rejects.
-        versions={name: str(version) for name, version in library_versions().items()},
     )
     path = tmp_path_factory.mktemp("model") / "emotion_model.pt"
     save_checkpoint(path, model, meta)
