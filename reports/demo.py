@@ -32,7 +32,7 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
         )
         start = now - timedelta(days=rng.randrange(days), hours=rng.randrange(0, 9), minutes=rng.randrange(60))
         route = rng.sample(exhibits, k=min(len(exhibits), rng.randrange(3, 9)))
-        captures, events = [], []
+        captures, events, moments = [], [], []
         for step, exhibit in enumerate(route):
             moment = start + timedelta(minutes=6 * step + rng.randrange(5))
             weights = [1.0] * len(labels)
@@ -44,6 +44,7 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
             confidence = round(rng.uniform(0.45, 0.98), 3)
             capture = Capture(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE, finished_at=moment)
             captures.append(capture)
+            moments.append(moment)
             rest = (1.0 - confidence) / max(1, len(labels) - 1)
             events.append(
                 EmotionEvent(
@@ -54,14 +55,13 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
                     confidence=confidence,
                     scores={name: (confidence if name == label else rest) for name in labels},
                     model_version=DEMO_MODEL_VERSION,
-                    created_at=moment,
                 )
             )
         Capture.objects.bulk_create(captures)
         EmotionEvent.objects.bulk_create(events)
-        # auto_now_add overwrote the synthetic moments; put them back.
-        for event in events:
-            EmotionEvent.objects.filter(pk=event.pk).update(created_at=event.created_at)
+        # created_at is auto_now_add, so the synthetic moments are written afterwards.
+        for event, moment in zip(events, moments, strict=True):
+            EmotionEvent.objects.filter(pk=event.pk).update(created_at=moment)
         created += len(events)
     report_events_rebuild()
     return created

@@ -11,6 +11,9 @@ exactly with an index-only scan and no sort. See docs/BENCHMARKS.md.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.checks import CheckMessage
 from django.db import models
 
 # Columns the covering indexes carry, so filtered reports never visit the table (PostgreSQL).
@@ -69,3 +72,8 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"Report row of event {self.event_id}"
+
+    @classmethod
+    def check(cls, **kwargs: Any) -> list[CheckMessage]:
+        """Model checks, minus SQLite's note that it ignores INCLUDE columns (the key index still serves)."""
+        return [message for message in super().check(**kwargs) if message.id != "models.W040"]

@@ -59,7 +59,7 @@
   }
 
   /* Lines of each emotion's share over ordered keys (hours 0-23, weekdays 1-7); gaps where suppressed/empty. */
-  function timeChart(canvas, report, keys, keyNames) {
+  function timeChart(canvas, report, keys, keyNames, highlight) {
     const byKey = new Map(report.groups.map((group) => [group.key, group]));
     return new Chart(canvas, {
       type: "line",
@@ -71,8 +71,9 @@
             const group = byKey.get(key);
             return group && !group.suppressed ? group.emotions[label].share : null;
           }),
-          borderColor: colour(index),
+          borderColor: !highlight || highlight === label ? colour(index) : `${colour(index)}55`,
           backgroundColor: colour(index),
+          borderWidth: highlight === label ? 4 : 2,
           spanGaps: false,
           tension: 0.25,
           pointRadius: 2,

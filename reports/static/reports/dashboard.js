@@ -28,32 +28,32 @@
 
   async function render() {
     const current = filters();
-    // A mix of a single emotion says nothing: the emotion filter narrows the time charts and picks the ranking.
+    // A mix of a single emotion says nothing (100% everywhere): the emotion picks the ranking and
+    // the highlighted line, while every chart shows the whole mix for the chosen places and days.
     const { emotion, ...places } = current;
     const rankEmotion = emotion || labels[0];
     document.getElementById("top-emotion").textContent = rankEmotion;
     document.querySelectorAll("a[data-csv]").forEach((link) => {
       const params = new URLSearchParams({ group_by: link.dataset.csv, format: "csv" });
-      const scope = link.dataset.csv === "exhibit" ? places : current;
-      Object.entries(scope).forEach(([key, value]) => value && params.set(key, value));
+      Object.entries(places).forEach(([key, value]) => value && params.set(key, value));
       link.href = `${config.emotions}?${params}`;
     });
     try {
       const [exhibits, hours, weekdays, top] = await Promise.all([
         R.fetchReport(config.emotions, { ...places, group_by: "exhibit" }),
-        R.fetchReport(config.emotions, { ...current, group_by: "hour" }),
-        R.fetchReport(config.emotions, { ...current, group_by: "weekday" }),
+        R.fetchReport(config.emotions, { ...places, group_by: "hour" }),
+        R.fetchReport(config.emotions, { ...places, group_by: "weekday" }),
         R.fetchReport(config.top, { ...places, emotion: rankEmotion, limit: 10 }),
       ]);
       const shown = exhibits.groups.filter((group) => !group.suppressed).length;
-      document.querySelector("#chart-exhibits").parentElement.style.height = `${Math.max(220, 34 * shown + 90)}px`;
+      document.querySelector("#chart-exhibits").parentElement.style.height = `${Math.max(220, 24 * shown + 90)}px`;
       R.mixChart(document.getElementById("chart-exhibits"), exhibits);
       const hidden = exhibits.groups.filter((group) => group.suppressed).map((group) => group.name);
       document.getElementById("suppressed-exhibits").textContent = hidden.length
         ? `Suppressed (fewer than ${exhibits.min_group_size} events): ${hidden.join(", ")}.`
         : "";
-      R.timeChart(document.getElementById("chart-hours"), hours, HOURS, HOURS.map((hour) => `${hour}:00`));
-      R.timeChart(document.getElementById("chart-weekdays"), weekdays, WEEKDAYS, WEEKDAY_NAMES);
+      R.timeChart(document.getElementById("chart-hours"), hours, HOURS, HOURS.map((hour) => `${hour}:00`), emotion);
+      R.timeChart(document.getElementById("chart-weekdays"), weekdays, WEEKDAYS, WEEKDAY_NAMES, emotion);
       const index = Math.max(0, labels.indexOf(rankEmotion));
       new Chart(document.getElementById("chart-top"), {
         type: "bar",

@@ -16,6 +16,13 @@
       } else if (group.suppressed) {
         message.textContent = `Fewer than ${report.min_group_size} events: withheld so that nobody can be singled out.`;
       } else {
+        // The chart gets its own fixed-height holder so the message below keeps its line.
+        const holder = document.createElement("div");
+        holder.style.position = "relative";
+        holder.style.height = "110px";
+        canvas.before(holder);
+        holder.appendChild(canvas);
+        box.style.height = "auto";
         canvas.hidden = false;
         R.mixChart(canvas, { labels: report.labels, groups: [{ ...group, name: `${group.events} events` }] });
         message.textContent = `${group.events} events from ${group.visitors} visitors; mean confidence ${R.percent(group.mean_confidence)}. Expressed emotions (what the camera saw), not felt ones.`;
