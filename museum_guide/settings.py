@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "emotions",
     "recommendations",
     "reports",
+    "visit",
 ]
 
 MIDDLEWARE = [

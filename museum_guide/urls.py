@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("recommendations.urls")),
     path("api/v1/", include("reports.urls")),
     path("reports/", include("reports.dashboard_urls")),
+    path("visit/", include("visit.urls")),
 ]
 
 if settings.DEBUG:
