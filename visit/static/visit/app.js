@@ -439,18 +439,22 @@ function showData() {
   const on = state.visitor.consent_emotion_analysis;
   $("data-consent").textContent = t(on ? "data_consent_on" : "data_consent_off");
   $("withdraw").hidden = !on;
+  $("give").hidden = on;
   $("delete-confirm").hidden = true;
   $("delete-data").setAttribute("aria-expanded", "false");
   show("data");
 }
 
-$("withdraw").addEventListener("click", () =>
-  guarded(async () => {
-    state.visitor = await api("PATCH", "visitors/me/", { consent_emotion_analysis: false });
-    showData();
-    setStatus(t("status_saved"));
-  }),
-);
+for (const [id, consent] of [["withdraw", false], ["give", true]]) {
+  $(id).addEventListener("click", () =>
+    guarded(async () => {
+      state.visitor = await api("PATCH", "visitors/me/", { consent_emotion_analysis: consent });
+      showData();
+      setStatus(t("status_saved"));
+      $(consent ? "withdraw" : "give").focus();
+    }),
+  );
+}
 
 $("export").addEventListener("click", () =>
   guarded(async () => {
