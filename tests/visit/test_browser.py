@@ -2,7 +2,8 @@
 
 A phone-sized browser goes through consent, wishes, exhibit search, a faceless photo (plain-language
 error), a real portrait (scikit-image's astronaut), the result, recommendations, a planned route, the
-journey, the QR deep link and the erasure of all data. Every step is saved as docs/visit-<step>.png.
+journey, the QR deep link and the erasure of all data. Every step is saved as visit-<step>.png
+(in docs/ when VISIT_SCREENSHOTS_DIR=docs).
 """
 
 # scikit-image's sample loaders are untyped.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,8 +33,8 @@ from emotions.models import Capture, EmotionEvent, Visitor
 from exhibits.demo import demo_venue_seed
 from exhibits.walking import clear_walking_cache
 from recommendations.selectors import clear_venue_cache
+from tests.celery_worker import Worker, worker_database_url
 from tests.emotions import images
-from tests.emotions.test_e2e import Worker, _database_url
 from visit.texts import ui_texts
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ CHROMIUM_ARGS = [
 ]
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844  # an iPhone 12-15 sized viewport, in CSS pixels
 SHIPPED_MODEL = Path(settings.BASE_DIR) / "ml" / "weights" / "emotion_model.pt"
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs"
+# `VISIT_SCREENSHOTS_DIR=docs` refreshes the committed screenshots; by default they go to a temporary folder.
+SCREENSHOTS = Path(os.environ.get("VISIT_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "museum_guide-visit")
 T = TypeVar("T")
 TIMEOUT_MS = 30_000
 WORKER_TIMEOUT_MS = 180_000  # the first task loads the model; the 2 CPUs may be busy
@@ -90,7 +93,7 @@ def worker(transactional_db: None, private_root: Path, tmp_path: Path) -> Iterat
     broker.flushdb()
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=worker_database_url(),
         REDIS_URL=settings.REDIS_URL,
         EMOTION_MODEL_PATH=str(SHIPPED_MODEL),
         PRIVATE_MEDIA_ROOT=str(private_root),
