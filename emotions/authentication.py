@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from emotions.models import Visitor, VisitorToken
+
+if TYPE_CHECKING:
+    # DRF imports the default authentication classes while rest_framework.views is loading.
+    from rest_framework.views import APIView
 
 
 class VisitorTokenAuthentication(authentication.TokenAuthentication):

@@ -121,7 +121,10 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
+    # Visitor tokens (mgv_...) first, so that a phone may send its token to any endpoint, public ones
+    # included; other keys fall through to staff/analyst tokens and the admin session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "emotions.authentication.VisitorTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

@@ -186,3 +186,12 @@ def test_exhibit_detail_shows_what_a_registered_provider_supplies(
     assert body["n_events"] == 12
     assert body["emotion_profile"] == {"happy": 0.75, "sad": 0.25}
     assert stats_provider == [[exhibit.pk]]
+
+
+def test_the_catalogue_accepts_a_visitor_token(client: APIClient) -> None:
+    from emotions.services import visitor_create
+
+    new = visitor_create()
+    ExhibitFactory.create()
+    response = client.get("/api/v1/exhibits/", HTTP_AUTHORIZATION=f"Token {new.token}")
+    assert response.status_code == 200
