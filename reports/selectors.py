@@ -142,10 +142,8 @@ def _group_names(group_by: str, keys: Sequence[Any]) -> dict[Any, str]:
     return {key: calendar.day_name[key - 1] for key in keys}
 
 
-def _aggregate(
-    rows: QuerySet[ReportEvent], column: str
-) -> tuple[dict[Any, dict[str, tuple[int, float]]], dict[Any, int]]:
-    """Per group: {label: (events, confidence sum)}, and distinct visitors; two grouped queries."""
+def _label_totals(rows: QuerySet[ReportEvent], column: str) -> dict[Any, dict[str, tuple[int, float]]]:
+    """Per group: {label: (events, confidence sum)}."""
     per_label: dict[Any, dict[str, tuple[int, float]]] = defaultdict(dict)
     for key, label, count, confidence_sum in (
         rows.values(column, "label")
@@ -154,24 +152,41 @@ def _aggregate(
         .order_by()
     ):
         per_label[key][label] = (int(count), float(confidence_sum))
-    # Distinct visitors are not additive over labels, so they get their own query; on PostgreSQL
-    # it reads the (key, visitor) index in order and counts without sorting or hashing.
-    visitors = dict(
-        rows.values(column).annotate(v=Count("visitor_id", distinct=True)).values_list(column, "v").order_by()
-    )
-    return per_label, visitors
+    return per_label
+
+
+def _distinct_visitors(rows: QuerySet[ReportEvent], column: str) -> dict[Any, int]:
+    """Per group: distinct visitors (not additive over labels, hence a query of its own)."""
+    return dict(rows.values(column).annotate(v=Count("visitor_id", distinct=True)).values_list(column, "v").order_by())
+
+
+def _distinct_visitors_postgresql(rows: QuerySet[ReportEvent], column: str) -> dict[Any, int]:
+    """Distinct visitors per group, read in (key, visitor) index order without sorting.
+
+    COUNT(DISTINCT) sorts every group's visitor ids although the covering index already yields them
+    in order; DISTINCT (key, visitor) over that index is a streaming Unique instead (measured on
+    1M events: 498 -> 329 ms for halls, 502 -> 284 ms for weekdays). Hash aggregation is switched off
+    for this one query because the planner otherwise hashes ~600k pairs, which is slower still.
+    """
+    pairs_sql, params = rows.values_list(column, "visitor_id").distinct().order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_hashagg = off")
+        cursor.execute(f"SELECT k, count(*) FROM ({pairs_sql}) AS pairs(k, v) GROUP BY k", params)
+        result = {key: int(n) for key, n in cursor.fetchall()}
+        cursor.execute("SET LOCAL enable_hashagg = on")
+    return result
 
 
 def _run_aggregate(
     rows: QuerySet[ReportEvent], column: str
 ) -> tuple[dict[Any, dict[str, tuple[int, float]]], dict[Any, int]]:
     if connection.vendor != "postgresql":
-        return _aggregate(rows, column)
+        return _label_totals(rows, column), _distinct_visitors(rows, column)
     # JIT compilation costs more than it saves on these short scans (measured: +20-100 ms per query).
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return _aggregate(rows, column)
+        return _label_totals(rows, column), _distinct_visitors_postgresql(rows, column)
 
 
 def emotion_report(
