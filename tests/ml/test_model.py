@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 import torch
@@ -40,7 +41,7 @@ def test_the_compact_b0_returns_raw_logits_for_a_grayscale_batch() -> None:
 def test_the_b0_follows_the_paper_stage_layout() -> None:
     model = build_model("efficientnet_v2_b0", 7)
 
-    stages = list(model.features)[1:-1]
+    stages = [cast(nn.Sequential, stage) for stage in cast(nn.Sequential, model.features)][1:-1]
     widths = [stage[-1].out_channels for stage in stages]
     depths = [len(stage) for stage in stages]
     assert widths == [16, 32, 48, 96, 112, 192]
@@ -58,7 +59,7 @@ def test_a_stem_stride_of_one_keeps_twice_the_resolution() -> None:
     model = build_model("efficientnet_v2_b0", 7, in_channels=1, stem_stride=1).eval()
 
     with torch.no_grad():
-        features = model.features(torch.zeros(1, 1, 48, 48))
+        features = cast(nn.Sequential, model.features)(torch.zeros(1, 1, 48, 48))
 
     assert features.shape[-1] == 3
 
