@@ -4,6 +4,7 @@ Embedded default: SQLite, no Redis (Celery runs tasks in process). Production: D
 REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS from the environment, DJANGO_DEBUG off.
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -111,6 +112,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# Before `collectstatic` (development, tests) STATIC_ROOT does not exist; WhiteNoise need not say so.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
