@@ -27,7 +27,15 @@ from torch import nn
 from torch.utils.data import DataLoader, Sampler, TensorDataset, WeightedRandomSampler
 from tqdm import tqdm
 
-from ml.checkpoint import ModelMeta, file_sha256, library_versions, save_checkpoint, write_sha256_sidecar
+from ml.checkpoint import (
+    ModelMeta,
+    describe,
+    file_sha256,
+    library_versions,
+    load_checkpoint,
+    save_checkpoint,
+    write_sha256_sidecar,
+)
 from ml.model import ARCHS, build_model
 from training.augment import AugmentConfig, augment_batch, mixup, random_erasing
 from training.data import ImageArray, channel_stats, default_cache_dir, load_image_folder, stratified_split
@@ -105,6 +113,12 @@ def get_args_parser() -> argparse.ArgumentParser:
     g.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=True)
     g.add_argument("--seed", type=int, default=42)
     g.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True, help="continue from last.pt")
+    g.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        help="start from the weights of an exported checkpoint (fine-tuning: fresh optimiser and schedule)",
+    )
     g.add_argument("--time-limit-minutes", type=float, default=None, help="stop cleanly after this wall time")
     g.add_argument("--max-steps-per-epoch", type=int, default=None, help="cap (quick measurements)")
     g.add_argument("--export-half", action="store_true", help="export float16 weights (half the file size)")
@@ -380,6 +394,19 @@ def git_commit() -> str:
         return "unknown"
 
 
+def init_weights_from(
+    model: nn.Module, path: Path, *, arch: str, labels: Sequence[str], arch_options: dict[str, float | int]
+) -> None:
+    """Copy the weights of an exported checkpoint into `model`, refusing one of another shape or label set."""
+    source, meta = load_checkpoint(path, expected_labels=labels)
+    mine = {k: v for k, v in arch_options.items() if k != "stochastic_depth_prob"}
+    theirs = {k: v for k, v in meta.arch_options.items() if k != "stochastic_depth_prob"}
+    if meta.arch != arch or mine != theirs:
+        raise SystemExit(f"--init-from {path}: {meta.arch} {theirs} does not match this run's {arch} {mine}")
+    model.load_state_dict(source.state_dict(), strict=True)
+    logger.info("initialised from %s (%s)", path, describe(meta))
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
@@ -439,6 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stochastic_depth_prob=args.drop_path,
         pretrained=args.pretrained,
     ).to(device)
+    if args.init_from is not None:
+        init_weights_from(model, args.init_from, arch=args.arch, labels=labels, arch_options=arch_options)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
     n_params = sum(p.numel() for p in model.parameters())

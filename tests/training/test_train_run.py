@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from ml.checkpoint import file_sha256, load_checkpoint
 from ml.inference import EmotionClassifier
@@ -129,3 +130,26 @@ def test_evaluate_rejects_data_whose_classes_do_not_match_the_labels(
     assert code == 2
     assert captured.out == ""
     assert "do not match the checkpoint's labels" in captured.err
+
+
+def test_a_run_can_start_from_an_exported_checkpoint_for_fine_tuning(fer_like_data: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    _run(fer_like_data, first, "--epochs", "1")
+
+    second = tmp_path / "second"
+    _run(fer_like_data, second, "--epochs", "1", "--init-from", str(first / "emotion_model.pt"), "--lr", "0")
+
+    # With a learning rate of zero the learned weights stay exactly those it started from (only the
+    # batch-norm running statistics, which are buffers, move).
+    before, _ = load_checkpoint(first / "emotion_model.pt")
+    after, _ = load_checkpoint(second / "best.pt")
+    for (name, p_before), (_, p_after) in zip(before.named_parameters(), after.named_parameters(), strict=True):
+        assert torch.equal(p_before, p_after), name
+
+
+def test_fine_tuning_refuses_a_checkpoint_of_another_architecture(fer_like_data: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    _run(fer_like_data, first, "--epochs", "1")
+
+    with pytest.raises(SystemExit, match="does not match"):
+        _run(fer_like_data, tmp_path / "second", "--init-from", str(first / "emotion_model.pt"), "--stem-stride", "1")
