@@ -1,7 +1,7 @@
 """Evaluate a checkpoint on an ImageFolder tree: python -m training.evaluate --checkpoint PATH --data DIR [--tta].
 
-Prints one JSON object on stdout (accuracy, macro_f1, per-class precision/recall/F1, confusion matrix, n)
-and writes a confusion-matrix PNG.
+Prints one JSON object on stdout (accuracy, macro_f1, per-class precision/recall/F1, confusion matrix, n,
+calibration: expected calibration error, NLL and a reliability table) and writes a confusion-matrix PNG.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from ml.checkpoint import CheckpointError, load_checkpoint
 from ml.inference import EmotionClassifier
 from training.data import list_image_folder, load_image_folder
-from training.metrics import classification_metrics
+from training.metrics import calibration_metrics, classification_metrics
 
 logger = logging.getLogger("training.evaluate")
 
@@ -93,6 +93,7 @@ def run_evaluation(
     )
     seconds = time.perf_counter() - started
     result = classification_metrics(arrays.targets, probs.argmax(1), meta.labels)
+    result["calibration"] = calibration_metrics(probs, arrays.targets)
     result.update(
         {
             "checkpoint": str(checkpoint),

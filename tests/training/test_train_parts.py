@@ -13,6 +13,7 @@ from torch import nn
 
 from training.augment import AugmentConfig, augment_batch, random_affine
 from training.data import channel_stats, decode_image, load_image_folder
+from training.metrics import calibration_metrics
 from training.train import RunClock, Schedule, class_weights, evaluate, train_one_epoch
 
 NO_AUG = AugmentConfig(rotation_deg=0, scale=0, translate=0, shear_deg=0, brightness=0, contrast=0, hflip=False)
@@ -152,3 +153,22 @@ def test_with_a_time_budget_the_schedule_anneals_by_the_deadline() -> None:
 
     assert s.lr(10, 50.0) == pytest.approx(0.5)
     assert s.lr(10, 100.0) == pytest.approx(0.0)
+
+
+def test_a_model_that_is_exactly_as_sure_as_it_is_right_has_no_calibration_error() -> None:
+    # Ten predictions at 0.8 confidence of which eight are right: perfectly calibrated.
+    probs = np.tile(np.array([[0.8, 0.2]]), (10, 1))
+    y_true = np.array([0] * 8 + [1] * 2)
+
+    assert calibration_metrics(probs, y_true)["ece"] == pytest.approx(0.0)
+
+
+def test_an_overconfident_model_has_a_calibration_error_of_the_gap() -> None:
+    # Always 0.9 sure, right half of the time: ECE = |0.5 - 0.9| = 0.4.
+    probs = np.tile(np.array([[0.9, 0.1]]), (10, 1))
+    y_true = np.array([0, 1] * 5)
+
+    result = calibration_metrics(probs, y_true)
+    assert result["ece"] == pytest.approx(0.4)
+    assert result["bins"] == [{"low": pytest.approx(13 / 15), "high": pytest.approx(14 / 15), "n": 10,
+                               "accuracy": 0.5, "confidence": pytest.approx(0.9)}]  # fmt: skip
