@@ -14,36 +14,26 @@ DEBUG off, one at a time.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "museum_guide.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnop")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+import django_bench
 
-import django
-
-django.setup()
+django_bench.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_bench import FER_LABELS  # noqa: E402
 
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken  # noqa: E402
 from exhibits.models import Exhibit, Hall, Passage, Venue  # noqa: E402
 from recommendations import selectors  # noqa: E402
 from recommendations.services import profiles_rebuild  # noqa: E402
 
-FER_LABELS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
 SLUG = "bench-venue"
 
 

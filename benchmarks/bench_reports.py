@@ -19,26 +19,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "museum_guide.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnop")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("DJANGO_DEBUG", "0")
+import django_bench
 
-import django
-
-django.setup()
+django_bench.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_bench import FER_LABELS  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from emotions import classifier  # noqa: E402
@@ -48,7 +40,6 @@ from reports.models import ReportEvent  # noqa: E402
 from reports.permissions import ANALYSTS_GROUP  # noqa: E402
 from reports.services import report_events_rebuild  # noqa: E402
 
-FER_LABELS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
 VENUES = (("bench-tokyo", "Asia/Tokyo", 6), ("bench-moscow", "Europe/Moscow", 4))
 
 
