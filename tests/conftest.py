@@ -1,8 +1,13 @@
 """Project-wide test configuration: markers that need real servers skip clearly without them."""
 
 import os
+from collections.abc import Callable
 
 import pytest
+from rest_framework.test import APIClient
+
+from emotions.models import Visitor
+from tests.emotions.factories import visitor_key
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -15,3 +20,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://... (CI sets it)"))
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs REDIS_URL=redis://... (CI sets it)"))
+
+
+@pytest.fixture
+def client_for() -> Callable[[Visitor], APIClient]:
+    """An API client authenticated as the given visitor."""
+
+    def make(visitor: Visitor) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {visitor_key(visitor)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def visitor_client(visitor: Visitor, client_for: Callable[[Visitor], APIClient]) -> APIClient:
+    """An API client authenticated as the `visitor` fixture of the test's package."""
+    return client_for(visitor)

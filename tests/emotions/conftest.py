@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.test import APIClient
 
 from emotions.classifier import clear_classifier_cache
 from emotions.models import Visitor
 from exhibits.models import Exhibit
-from tests.emotions.factories import VisitorFactory, visitor_key
+from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory
 
 SHIPPED_MODEL = Path(django_settings.BASE_DIR) / "ml" / "weights" / "emotion_model.pt"
@@ -75,20 +74,3 @@ def exhibit(db: None) -> Exhibit:
 @pytest.fixture
 def visitor(db: None) -> Visitor:
     return VisitorFactory.create()
-
-
-@pytest.fixture
-def client_for() -> Callable[[Visitor], APIClient]:
-    """An API client authenticated as the given visitor."""
-
-    def make(visitor: Visitor) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {visitor_key(visitor)}")
-        return client
-
-    return make
-
-
-@pytest.fixture
-def visitor_client(visitor: Visitor, client_for: Callable[[Visitor], APIClient]) -> APIClient:
-    return client_for(visitor)

@@ -1,17 +1,15 @@
 """Fixtures of the recommendation tests: a fixed label set, a fresh walking cache, a small venue."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from pytest_django.fixtures import SettingsWrapper
-from rest_framework.test import APIClient
 
 from emotions.models import Visitor
 from exhibits.models import Exhibit, Hall, Passage, Venue
 from exhibits.walking import clear_walking_cache
 from recommendations.selectors import clear_venue_cache
-from tests.emotions.factories import visitor_key
 from tests.exhibits.factories import ExhibitFactory, HallFactory, PassageFactory, TagFactory, VenueFactory
 from tests.recommendations.factories import VisitorFactory
 
@@ -97,20 +95,3 @@ def small_venue(db: None) -> SmallVenue:
 @pytest.fixture
 def visitor(db: None) -> Visitor:
     return VisitorFactory.create(desired_emotions=["happy"])
-
-
-@pytest.fixture
-def client_for() -> Callable[[Visitor], APIClient]:
-    """An API client authenticated as the given visitor."""
-
-    def make(visitor: Visitor) -> APIClient:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {visitor_key(visitor)}")
-        return client
-
-    return make
-
-
-@pytest.fixture
-def visitor_client(visitor: Visitor, client_for: Callable[[Visitor], APIClient]) -> APIClient:
-    return client_for(visitor)

@@ -1,41 +1,22 @@
-"""Typed factory_boy factories for visitors, captures and emotion events (catalogue ones: tests.exhibits)."""
+"""Factories for recommendation tests: the emotions ones, with a visitor who wants to look happy."""
 
 import factory
-from django.utils import timezone
-from factory.django import DjangoModelFactory
 
-from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor
-from tests.exhibits.factories import ExhibitFactory
+from emotions.models import CaptureStatus
+from tests.emotions import factories as emotion_factories
 
 
-class VisitorFactory(DjangoModelFactory[Visitor]):
-    class Meta:
-        model = Visitor
-
-    language = "en"
+class VisitorFactory(emotion_factories.VisitorFactory):
     desired_emotions = factory.LazyFunction(lambda: ["happy"])
-    consent_emotion_analysis = True
-    consent_given_at = factory.LazyFunction(timezone.now)
-    consent_version = "test"
 
 
-class CaptureFactory(DjangoModelFactory[Capture]):
-    class Meta:
-        model = Capture
-
+class CaptureFactory(emotion_factories.CaptureFactory):
     visitor = factory.SubFactory(VisitorFactory)
-    exhibit = factory.SubFactory(ExhibitFactory)
     status = CaptureStatus.DONE
 
 
-class EmotionEventFactory(DjangoModelFactory[EmotionEvent]):
-    class Meta:
-        model = EmotionEvent
-
+class EmotionEventFactory(emotion_factories.EmotionEventFactory):
     capture = factory.SubFactory(CaptureFactory)
-    visitor = factory.SelfAttribute("capture.visitor")
-    exhibit = factory.SelfAttribute("capture.exhibit")
     label = "happy"
     confidence = 0.9
     scores = factory.LazyAttribute(lambda event: {event.label: 1.0})
-    model_version = "test-model"
