@@ -1,5 +1,6 @@
-# (admin classes cannot be subscripted at runtime without django-stubs-ext; import-export is untyped.)
 """Django admin for catalogue staff: venues, halls (with exhibits and passages inline), exhibits, tags."""
+
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db import models
@@ -75,40 +76,30 @@ class ExhibitInline(admin.TabularInline):
         return thumbnail(exhibit, 40)
 
 
-class PassageFromHallInline(admin.TabularInline):
+class _PassageInline(admin.TabularInline):
+    """A hall's passages; a passage has two sides, so a hall lists the ones where it is A and where it is B."""
+
     model = Passage
+    other_side = ""
+    extra = 0
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        doors = ["door_a_x_m", "door_a_y_m", "door_b_x_m", "door_b_y_m"]
+        return (self.other_side, "kind", *doors, "walking_seconds", "is_step_free")
+
+
+class PassageFromHallInline(_PassageInline):
     fk_name = "hall_a"
+    other_side = "hall_b"
     verbose_name = "passage (this hall is side A)"
     verbose_name_plural = "passages where this hall is side A"
-    fields = (
-        "hall_b",
-        "kind",
-        "door_a_x_m",
-        "door_a_y_m",
-        "door_b_x_m",
-        "door_b_y_m",
-        "walking_seconds",
-        "is_step_free",
-    )
-    extra = 0
 
 
-class PassageToHallInline(admin.TabularInline):
-    model = Passage
+class PassageToHallInline(_PassageInline):
     fk_name = "hall_b"
+    other_side = "hall_a"
     verbose_name = "passage (this hall is side B)"
     verbose_name_plural = "passages where this hall is side B"
-    fields = (
-        "hall_a",
-        "kind",
-        "door_a_x_m",
-        "door_a_y_m",
-        "door_b_x_m",
-        "door_b_y_m",
-        "walking_seconds",
-        "is_step_free",
-    )
-    extra = 0
 
 
 @admin.register(Hall)

@@ -148,14 +148,7 @@ def compute_walking_matrix(venue_id: int, *, graph_version: int, step_free: bool
         .values_list("pk", "hall_id", "position_x_m", "position_y_m")
     )
     passages = Passage.objects.filter(hall_a__venue_id=venue_id, hall_b__venue_id=venue_id).values_list(
-        "hall_a_id",
-        "hall_b_id",
-        "door_a_x_m",
-        "door_a_y_m",
-        "door_b_x_m",
-        "door_b_y_m",
-        "walking_seconds",
-        "is_step_free",
+        *Passage.GRAPH_FIELDS
     )
     n = len(exhibits)
     # Points per hall: (node index, x, y); exhibits are nodes 0..n-1, doors follow.
