@@ -1,8 +1,5 @@
 """Celery tasks of the emotions app: selfie classification and the jobs that keep it lossless."""
 
-# Celery ships no type information: its decorators and base classes are Any to mypy.
-# mypy: allow-untyped-decorators, allow-subclassing-any
-
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,3 @@
-# (DRF viewsets cannot be subscripted at runtime without django-stubs-ext.)
 """Read-only catalogue API: venues, halls and active exhibits, localized per request."""
 
 from typing import Any

@@ -1,4 +1,3 @@
-# (django-filter ships no type information.)
 """Query-string filters of the catalogue endpoints."""
 
 from django.db.models import Q, QuerySet

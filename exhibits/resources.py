@@ -1,4 +1,3 @@
-# (django-import-export ships no type information.)
 """CSV import/export of exhibits for staff (django-import-export).
 
 Columns: slug (the row's identity), title, venue and hall (slugs), creator, period, description, tags

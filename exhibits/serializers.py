@@ -1,4 +1,3 @@
-# (DRF serializer fields cannot be subscripted at runtime without django-stubs-ext.)
 """Catalogue output serializers. Texts are localized to the reader's languages (context["languages"])."""
 
 from typing import Any

@@ -3,9 +3,6 @@
 Call them as `XFactory.create(...)`, which mypy types as the model (calling the class is untyped).
 """
 
-# factory_boy's declarations are untyped and re-exported implicitly from `factory`.
-# mypy: allow-untyped-calls, implicit-reexport
-
 from __future__ import annotations
 
 import factory

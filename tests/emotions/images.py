@@ -1,8 +1,5 @@
 """Test pictures, generated in memory: portraits, faceless photos and broken or hostile files."""
 
-# scikit-image's sample loaders are untyped.
-# mypy: allow-untyped-calls
-
 from __future__ import annotations
 
 import io

@@ -1,4 +1,3 @@
-# (factory_boy declarations are untyped; the factories themselves are generic over their model.)
 """factory_boy factories for the catalogue."""
 
 from factory.declarations import LazyFunction, SelfAttribute, Sequence, SubFactory

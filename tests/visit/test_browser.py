@@ -6,9 +6,6 @@ journey, the QR deep link and the erasure of all data. Every step is saved as vi
 (in docs/ when VISIT_SCREENSHOTS_DIR=docs).
 """
 
-# scikit-image's sample loaders are untyped.
-# mypy: allow-untyped-calls
-
 from __future__ import annotations
 
 import os
