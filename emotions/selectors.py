@@ -16,7 +16,11 @@ from exhibits.extensions import ExhibitStats
 
 def visitor_events(*, visitor: Visitor) -> QuerySet[EmotionEvent]:
     """The visitor's emotion journey, newest first."""
-    return EmotionEvent.objects.filter(visitor=visitor).select_related("exhibit").order_by("-created_at", "-pk")
+    return (
+        EmotionEvent.objects.filter(visitor=visitor)
+        .select_related("visitor", "exhibit__hall__venue")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def capture_get_for_visitor(*, visitor: Visitor, capture_id: uuid.UUID | str) -> Capture:

@@ -112,10 +112,24 @@ class CaptureOutputSerializer(serializers.Serializer[Any]):
 
 class EmotionEventOutputSerializer(serializers.ModelSerializer[Any]):
     emotion = serializers.CharField(source="label", help_text=EXPRESSED_NOT_FELT)
+    exhibit_title = serializers.SerializerMethodField(help_text="The exhibit's title in the visitor's language.")
 
     class Meta:
         model = EmotionEvent
-        fields = ["id", "capture", "exhibit", "emotion", "confidence", "scores", "model_version", "created_at"]
+        fields = [
+            "id",
+            "capture",
+            "exhibit",
+            "exhibit_title",
+            "emotion",
+            "confidence",
+            "scores",
+            "model_version",
+            "created_at",
+        ]
+
+    def get_exhibit_title(self, event: EmotionEvent) -> str:
+        return event.exhibit.text("title", event.visitor.language)
 
 
 class EmotionLabelsOutputSerializer(serializers.Serializer[Any]):

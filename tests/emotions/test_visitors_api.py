@@ -19,6 +19,7 @@ from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, Visit
 from emotions.storage import private_storage
 from tests.emotions import images
 from tests.emotions.factories import CaptureFactory, EmotionEventFactory, VisitorFactory, visitor_key
+from tests.exhibits.factories import ExhibitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,17 @@ def test_the_journey_lists_own_events_newest_first_in_pages(visitor: Visitor, vi
     assert first["count"] == 3
     assert [row["id"] for row in first["results"] + second["results"]] == [event.pk for event in events]
     assert set(first["results"][0]) >= {"exhibit", "emotion", "confidence", "scores", "model_version", "created_at"}
+
+
+def test_the_journey_names_each_exhibit_in_the_visitors_language(client_for: Callable[[Visitor], APIClient]) -> None:
+    visitor = VisitorFactory.create(language="ru")
+    exhibit = ExhibitFactory.create(title="Ice Drift", translations={"ru": {"title": "Ледоход"}})
+    EmotionEventFactory.create(capture__visitor=visitor, capture__exhibit=exhibit)
+
+    (row,) = client_for(visitor).get("/api/v1/visitors/me/events/").json()["results"]
+
+    assert row["exhibit"] == exhibit.pk
+    assert row["exhibit_title"] == "Ледоход"
 
 
 def test_export_returns_everything_and_erasure_then_removes_every_row_and_file(

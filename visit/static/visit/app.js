@@ -15,10 +15,8 @@ const state = {
   visitor: null, // GET /visitors/me/ body
   labels: null, // the active model's labels
   exhibit: initialExhibit, // {id, slug, title, hall} the visitor stands at
-  titles: new Map(), // exhibit id -> title, for the journey
   photo: null, // the File chosen for the selfie
 };
-if (state.exhibit) state.titles.set(state.exhibit.id, state.exhibit.title);
 
 const $ = (id) => document.getElementById(id);
 const percent = (share) => Math.round(share * 100);
@@ -182,7 +180,6 @@ async function loadExhibits(search) {
     title: row.title,
     hall: t("exhibit_hall", { hall: row.hall.name, floor: row.hall.floor }),
   }));
-  for (const exhibit of exhibits) state.titles.set(exhibit.id, exhibit.title);
   // The preselected exhibit stays choosable even when the search hides it.
   if (state.exhibit && !search && !exhibits.some((exhibit) => exhibit.id === state.exhibit.id)) {
     exhibits.unshift(state.exhibit);
@@ -347,7 +344,6 @@ async function loadRecommendations() {
   list.replaceChildren(element("li", { className: "hint", text: t("loading") }));
   const query = new URLSearchParams({ from_exhibit: String(state.exhibit.id), limit: "5" });
   const { results } = await api("GET", `recommendations/?${query}`);
-  for (const item of results) state.titles.set(item.exhibit.id, item.exhibit.title);
   list.replaceChildren(
     ...(results.length
       ? results.map((item) =>
@@ -374,7 +370,6 @@ $("plan-form").addEventListener("submit", (event) => {
       time_budget_minutes: Number($("plan-minutes").value),
       step_free: $("plan-step-free").checked,
     });
-    for (const stop of route.stops) state.titles.set(stop.exhibit.id, stop.exhibit.title);
     const summary = t("route_summary", {
       start: route.start_exhibit.title,
       stops: route.stops.length,
@@ -409,26 +404,25 @@ $("again").addEventListener("click", () => {
 
 // --- my journey --------------------------------------------------------------------------------------
 
-async function exhibitTitle(id) {
-  if (!state.titles.has(id)) state.titles.set(id, (await publicApi(`exhibits/${id}/`)).title);
-  return state.titles.get(id);
-}
-
 async function showJourney() {
   show("journey");
-  const { results } = await api("GET", "visitors/me/events/");
-  const when = new Intl.DateTimeFormat(uiLanguage, { dateStyle: "medium", timeStyle: "short" });
-  const items = [];
-  for (const event of results) {
-    const sentence = t("journey_item", { expression: expressionPhrase(event.emotion), percent: percent(event.confidence) });
-    items.push(
-      element("li", { className: "card" }, [
-        element("span", { className: "card-title", text: await exhibitTitle(event.exhibit) }),
-        element("span", { text: sentence.charAt(0).toUpperCase() + sentence.slice(1) }),
-        element("time", { className: "card-meta", text: when.format(new Date(event.created_at)), attrs: { datetime: event.created_at } }),
-      ]),
-    );
+  // The journey is paginated: follow `next` so that a long visit is shown whole.
+  const events = [];
+  let page = await api("GET", "visitors/me/events/?page_size=100");
+  events.push(...page.results);
+  while (page.next) {
+    page = await api("GET", `visitors/me/events/?page_size=100&page=${new URL(page.next).searchParams.get("page")}`);
+    events.push(...page.results);
   }
+  const when = new Intl.DateTimeFormat(uiLanguage, { dateStyle: "medium", timeStyle: "short" });
+  const items = events.map((event) => {
+    const sentence = t("journey_item", { expression: expressionPhrase(event.emotion), percent: percent(event.confidence) });
+    return element("li", { className: "card" }, [
+      element("span", { className: "card-title", text: event.exhibit_title }),
+      element("span", { text: sentence.charAt(0).toUpperCase() + sentence.slice(1) }),
+      element("time", { className: "card-meta", text: when.format(new Date(event.created_at)), attrs: { datetime: event.created_at } }),
+    ]);
+  });
   $("journey").replaceChildren(...items);
   $("journey-empty").hidden = items.length > 0;
 }
