@@ -51,6 +51,8 @@ class ModelMeta:
     mean: tuple[float, ...]
     std: tuple[float, ...]
     dropout: float = 0.2
+    # Gaussian blur (sigma in model pixels) applied to every input before normalisation; 0 = none.
+    input_blur_sigma: float = 0.0
     arch_options: Mapping[str, float | int] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=library_versions)
@@ -97,6 +99,8 @@ class ModelMeta:
             )
         if any(s <= 0 for s in self.std):
             raise CheckpointError(f"std values must be positive, got {list(self.std)}")
+        if not 0 <= self.input_blur_sigma <= self.input_size / 4:
+            raise CheckpointError(f"input_blur_sigma must be between 0 and input_size/4, got {self.input_blur_sigma}")
         unknown = set(self.arch_options) - _ARCH_OPTION_KEYS
         if unknown:
             raise CheckpointError(f"unknown arch_options {sorted(unknown)}")

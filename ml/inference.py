@@ -70,7 +70,7 @@ class EmotionClassifier:
     def preprocess(self, images: Sequence[NDArray[Any]]) -> torch.Tensor:
         """RGB uint8 crops (HxWx3; HxW gray accepted) -> normalised NCHW tensor at the model's input size."""
         m = self.meta
-        return preprocess_batch(images, m.input_size, m.grayscale, m.mean, m.std).to(self.device)
+        return preprocess_batch(images, m.input_size, m.grayscale, m.mean, m.std, m.input_blur_sigma).to(self.device)
 
     @torch.inference_mode()
     def forward(self, batch: torch.Tensor) -> torch.Tensor:

@@ -153,3 +153,17 @@ def test_fine_tuning_refuses_a_checkpoint_of_another_architecture(fer_like_data:
 
     with pytest.raises(SystemExit, match="does not match"):
         _run(fer_like_data, tmp_path / "second", "--init-from", str(first / "emotion_model.pt"), "--stem-stride", "1")
+
+
+def test_the_input_blur_is_stored_with_the_model_and_applied_to_validation_images(
+    fer_like_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+
+    _run(fer_like_data, out, "--epochs", "1", "--input-blur-sigma", "1.5")
+
+    _, meta = load_checkpoint(out / "emotion_model.pt")
+    assert meta.input_blur_sigma == 1.5
+    # evaluate blurs val/ as the model does: its accuracy is the one recorded at training time.
+    result = evaluate.run_evaluation(out / "emotion_model.pt", fer_like_data / "val")
+    assert result["accuracy"] == pytest.approx(meta.metrics["val_accuracy"], abs=1e-6)
