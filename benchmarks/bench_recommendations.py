@@ -27,7 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_bench import FER_LABELS  # noqa: E402
+from django_bench import FER_LABELS, percentile  # noqa: E402
 
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken  # noqa: E402
 from exhibits.models import Exhibit, Hall, Passage, Venue  # noqa: E402
@@ -107,23 +107,13 @@ def generate_events(venue: Venue, total: int, n_visitors: int, batch: int = 100_
                top / s, jsonb_build_object({scores}), 'bench', created_at
         FROM scored
     """
-    done = 0
-    while done < total:
-        count = min(batch, total - done)
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                {
-                    "visitors": visitor_ids,
-                    "n_visitors": len(visitor_ids),
-                    "exhibits": exhibit_ids,
-                    "n_exhibits": len(exhibit_ids),
-                    "count": count,
-                },
-            )
-        done += count
-        print(f"  {done:>9,} events ({time.perf_counter() - started:.1f} s for this batch)", flush=True)
+    params = {
+        "visitors": visitor_ids,
+        "n_visitors": len(visitor_ids),
+        "exhibits": exhibit_ids,
+        "n_exhibits": len(exhibit_ids),
+    }
+    django_bench.insert_events_in_batches(sql, params, total, batch)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Capture._meta.db_table}; ANALYZE {EmotionEvent._meta.db_table}")
 
@@ -153,12 +143,6 @@ def bench_visitor(venue: Venue, own_events: int) -> tuple[Visitor, str]:
             model_version="bench",
         )
     return visitor, key
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of `values`, in milliseconds already."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main(argv: list[str] | None = None) -> None:

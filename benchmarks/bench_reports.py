@@ -30,7 +30,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_bench import FER_LABELS  # noqa: E402
+from django_bench import FER_LABELS, percentile  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from emotions import classifier  # noqa: E402
@@ -98,16 +98,9 @@ def generate_events(total: int, n_visitors: int, batch: int = 200_000) -> None:
                jsonb_build_object(label, confidence), 'bench', created_at
         FROM scored
     """
-    done = 0
-    while done < total:
-        count = min(batch, total - done)
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                sql, {"n_visitors": n_visitors, "exhibits": exhibit_ids, "n_exhibits": len(exhibit_ids), "count": count}
-            )
-        done += count
-        print(f"  {done:>9,} events ({time.perf_counter() - started:.1f} s for this batch)", flush=True)
+    django_bench.insert_events_in_batches(
+        sql, {"n_visitors": n_visitors, "exhibits": exhibit_ids, "n_exhibits": len(exhibit_ids)}, total, batch
+    )
 
 
 def vacuum_analyze() -> None:
@@ -115,12 +108,6 @@ def vacuum_analyze() -> None:
     with connection.cursor() as cursor:
         for model in (Visitor, Capture, EmotionEvent, ReportEvent):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) of `values`."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def time_requests(client: Client, url: str, params: dict[str, str], repeat: int) -> tuple[float, float, int]:

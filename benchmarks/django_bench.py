@@ -2,7 +2,10 @@
 
 import os
 import sys
+import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -19,3 +22,23 @@ def setup() -> None:
     os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("DJANGO_DEBUG", "0")
     django.setup()
+
+
+def insert_events_in_batches(sql: str, params: Mapping[str, Any], total: int, batch: int) -> None:
+    """Run an event-generating INSERT (which reads %(count)s) in committed batches, printing progress."""
+    from django.db import connection, transaction
+
+    done = 0
+    while done < total:
+        count = min(batch, total - done)
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "count": count})
+        done += count
+        print(f"  {done:>9,} events ({time.perf_counter() - started:.1f} s for this batch)", flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of `values` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
