@@ -21,7 +21,10 @@ from torch import nn
 
 from ml.model import ARCHS, build_model
 
-FORMAT = "museum_guide.emotion_model/1"
+FORMAT = "museum_guide.emotion_model/2"
+# Format 1 checkpoints expected input preprocessing that this code no longer performs: they are refused
+# with a message that says so, instead of being run on inputs they were not trained for.
+_OBSOLETE_FORMATS = {"museum_guide.emotion_model/1": "format 1 (before 2026-12-01)"}
 _ARCH_OPTION_KEYS = frozenset({"width_mult", "depth_mult", "stem_stride", "stochastic_depth_prob"})
 
 
@@ -51,8 +54,8 @@ class ModelMeta:
     mean: tuple[float, ...]
     std: tuple[float, ...]
     dropout: float = 0.2
-    # Gaussian blur (sigma in model pixels) applied to every input before normalisation; 0 = none.
-    input_blur_sigma: float = 0.0
+    # Softmax temperature fitted on validation data (logits / T), so that stated confidences are calibrated.
+    temperature: float = 1.0
     arch_options: Mapping[str, float | int] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=library_versions)
@@ -99,8 +102,8 @@ class ModelMeta:
             )
         if any(s <= 0 for s in self.std):
             raise CheckpointError(f"std values must be positive, got {list(self.std)}")
-        if not 0 <= self.input_blur_sigma <= self.input_size / 4:
-            raise CheckpointError(f"input_blur_sigma must be between 0 and input_size/4, got {self.input_blur_sigma}")
+        if not 0.05 <= self.temperature <= 20.0:
+            raise CheckpointError(f"temperature must be between 0.05 and 20, got {self.temperature}")
         unknown = set(self.arch_options) - _ARCH_OPTION_KEYS
         if unknown:
             raise CheckpointError(f"unknown arch_options {sorted(unknown)}")
@@ -220,6 +223,11 @@ def read_meta(path: str | os.PathLike[str]) -> ModelMeta:
 
 def _read_payload(path: Path) -> tuple[ModelMeta, dict[str, torch.Tensor]]:
     payload = _read(path)
+    if isinstance(payload, dict) and payload.get("format") in _OBSOLETE_FORMATS:
+        raise CheckpointError(
+            f"{path} is an obsolete emotion checkpoint ({_OBSOLETE_FORMATS[payload['format']]}): its model expects "
+            f"preprocessing this version no longer applies; retrain it with python -m training.train"
+        )
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         found = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
         raise CheckpointError(f"{path} is not a museum_guide emotion checkpoint (format {found!r}, want {FORMAT!r})")

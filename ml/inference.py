@@ -70,14 +70,15 @@ class EmotionClassifier:
     def preprocess(self, images: Sequence[NDArray[Any]]) -> torch.Tensor:
         """RGB uint8 crops (HxWx3; HxW gray accepted) -> normalised NCHW tensor at the model's input size."""
         m = self.meta
-        return preprocess_batch(images, m.input_size, m.grayscale, m.mean, m.std, m.input_blur_sigma).to(self.device)
+        return preprocess_batch(images, m.input_size, m.grayscale, m.mean, m.std).to(self.device)
 
     @torch.inference_mode()
     def forward(self, batch: torch.Tensor) -> torch.Tensor:
-        """Class probabilities (softmax of the logits; averaged with the mirrored face when tta is on)."""
-        probs: torch.Tensor = self.model(batch).float().softmax(dim=1)
+        """Calibrated class probabilities: softmax(logits / T); averaged with the mirrored face when tta is on."""
+        t = self.meta.temperature
+        probs: torch.Tensor = (self.model(batch).float() / t).softmax(dim=1)
         if self.tta:
-            probs = (probs + self.model(torch.flip(batch, dims=[3])).float().softmax(dim=1)) / 2
+            probs = (probs + (self.model(torch.flip(batch, dims=[3])).float() / t).softmax(dim=1)) / 2
         return probs
 
     def postprocess(self, probs: torch.Tensor) -> list[Prediction]:

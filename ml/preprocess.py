@@ -19,19 +19,7 @@ def center_square(image: NDArray[Any]) -> NDArray[Any]:
     return image[top : top + side, left : left + side]
 
 
-def blur_model_pixels(pixels: NDArray[Any], sigma: float) -> NDArray[Any]:
-    """Gaussian blur (sigma in model pixels) of one HxWxC uint8 model input; sigma 0 returns it unchanged.
-
-    A model trained on blurred faces must see blurred faces: this project's FER2013 train split arrives
-    blurred (sigma ~3.4 px at 48 px), so sharp inputs are blurred the same way before classification.
-    """
-    if sigma <= 0:
-        return pixels
-    blurred = cv2.GaussianBlur(np.ascontiguousarray(pixels), (0, 0), sigmaX=sigma, borderType=cv2.BORDER_REFLECT_101)
-    return blurred.reshape(pixels.shape)
-
-
-def to_model_pixels(rgb: NDArray[Any], input_size: int, grayscale: bool, blur_sigma: float = 0.0) -> NDArray[Any]:
+def to_model_pixels(rgb: NDArray[Any], input_size: int, grayscale: bool) -> NDArray[Any]:
     """RGB (HxWx3) or gray (HxW / HxWx1) uint8 image -> uint8 input_size x input_size x C in RGB or gray."""
     if rgb.dtype != np.uint8:
         raise ValueError(f"expected a uint8 image, got dtype {rgb.dtype}")
@@ -50,10 +38,10 @@ def to_model_pixels(rgb: NDArray[Any], input_size: int, grayscale: bool, blur_si
         if resized.ndim == 3:
             # The input is RGB: converting with the BGR code would swap red and blue weights.
             resized = cv2.cvtColor(resized, cv2.COLOR_RGB2GRAY)
-        return blur_model_pixels(resized[:, :, None], blur_sigma)
+        return resized[:, :, None]
     if resized.ndim == 2:
         resized = cv2.cvtColor(resized, cv2.COLOR_GRAY2RGB)
-    return blur_model_pixels(resized, blur_sigma)
+    return resized
 
 
 def normalize(batch_uint8: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
@@ -73,8 +61,7 @@ def preprocess_batch(
     grayscale: bool,
     mean: Sequence[float],
     std: Sequence[float],
-    blur_sigma: float = 0.0,
 ) -> torch.Tensor:
     """RGB uint8 crops -> normalised NCHW float tensor ready for the model."""
-    pixels = np.stack([to_model_pixels(img, input_size, grayscale, blur_sigma) for img in images])
+    pixels = np.stack([to_model_pixels(img, input_size, grayscale) for img in images])
     return normalize(torch.from_numpy(pixels).permute(0, 3, 1, 2), mean, std).contiguous()

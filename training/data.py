@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
-from ml.preprocess import blur_model_pixels, to_model_pixels
+from ml.preprocess import to_model_pixels
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,6 @@ class ImageArray:
     def class_counts(self) -> NDArray[Any]:
         """Number of images per class, in class order."""
         return np.bincount(self.targets, minlength=len(self.classes))
-
-    def blurred(self, sigma: float) -> ImageArray:
-        """The same images through the model's input blur (a copy; sigma 0 returns self)."""
-        if sigma <= 0:
-            return self
-        images = np.stack([blur_model_pixels(image, sigma) for image in self.images])
-        return ImageArray(images, self.targets, self.classes)
 
 
 def list_image_folder(root: Path) -> tuple[tuple[str, ...], list[tuple[Path, int]]]:

@@ -75,8 +75,7 @@ def run_evaluation(
         raise ValueError(
             f"class folders of {data} {list(classes)} do not match the checkpoint's labels {list(meta.labels)}"
         )
-    # The model's own input blur, as EmotionClassifier.preprocess applies it to real faces.
-    arrays = load_image_folder(data, meta.input_size, meta.grayscale, cache_dir).blurred(meta.input_blur_sigma)
+    arrays = load_image_folder(data, meta.input_size, meta.grayscale, cache_dir)
     classifier = EmotionClassifier(model, meta, tta=tta, batch_size=batch_size)
     started = time.perf_counter()
     probs = np.concatenate(

@@ -77,13 +77,6 @@ def get_args_parser() -> argparse.ArgumentParser:
     g.add_argument("--depth-mult", type=float, default=1.0)
     g.add_argument("--stem-stride", type=int, default=2, choices=(1, 2))
     g.add_argument("--dropout", type=float, default=0.2)
-    g.add_argument(
-        "--input-blur-sigma",
-        type=float,
-        default=0.0,
-        help="Gaussian blur (model pixels) the model applies to every input: for training images that arrive "
-        "blurred (train/ is used as it is; val/ and inference inputs are blurred to match)",
-    )
     g.add_argument("--drop-path", type=float, default=0.1, help="stochastic depth probability")
     g.add_argument("--pretrained", action="store_true", help="ImageNet backbone from the local torch.hub cache")
     g = p.add_argument_group("optimisation")
@@ -384,8 +377,7 @@ def load_data(args: argparse.Namespace) -> tuple[ImageArray, ImageArray]:
     train_root = root / "train" if (root / "train").is_dir() else root
     train = load_image_folder(train_root, args.image_size, args.grayscale, cache)
     if (root / "val").is_dir():
-        # The model blurs its inputs; train/ arrives blurred already, a separate val/ does not.
-        val = load_image_folder(root / "val", args.image_size, args.grayscale, cache).blurred(args.input_blur_sigma)
+        val = load_image_folder(root / "val", args.image_size, args.grayscale, cache)
         if val.classes != train.classes:
             raise ValueError(f"val classes {list(val.classes)} differ from train classes {list(train.classes)}")
         return train, val
@@ -586,7 +578,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         mean=mean_t,
         std=std_t,
         dropout=args.dropout,
-        input_blur_sigma=args.input_blur_sigma,
         arch_options=arch_options,
     )
     epochs_without_improvement = 0

@@ -146,6 +146,17 @@ def test_it_rejects_metadata_with_unknown_fields(checkpoint_path: Path) -> None:
         load_checkpoint(checkpoint_path)
 
 
+def test_it_refuses_a_checkpoint_of_the_obsolete_first_format_with_a_clear_message(checkpoint_path: Path) -> None:
+    # Format 1 models expected their inputs preprocessed in a way this version no longer does: running
+    # one on today's inputs would quietly give wrong readings.
+    payload = torch.load(checkpoint_path, weights_only=True)
+    payload["format"] = "museum_guide.emotion_model/1"
+    torch.save(payload, checkpoint_path)
+
+    with pytest.raises(CheckpointError, match="obsolete emotion checkpoint.*retrain"):
+        load_checkpoint(checkpoint_path)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

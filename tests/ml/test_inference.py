@@ -115,31 +115,23 @@ def test_a_non_square_crop_is_centre_cropped_not_stretched() -> None:
     assert pixels.min() == 255
 
 
-class CentrePixel(nn.Module):
-    """Logits = (value of the centre pixel, 0): sees whether an edge was blurred."""
+def test_the_stored_temperature_softens_confidence_without_changing_the_label() -> None:
+    image = np.zeros((32, 32, 3), dtype=np.uint8)
+    image[:, :16] = 255  # bright on the left: LeftMinusRight gives a large "left" logit
+    meta = _meta(("left", "other"), grayscale=True)
+    hot = ModelMeta(**{**meta.to_dict(), "temperature": 4.0})
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        c = x[:, 0, x.shape[2] // 2, x.shape[3] // 2]
-        return torch.stack([c, torch.zeros_like(c)], dim=1) * 10
+    plain = EmotionClassifier(LeftMinusRight(), meta).predict([image])[0]
+    softened = EmotionClassifier(LeftMinusRight(), hot).predict([image])[0]
 
-
-def test_a_model_trained_on_blurred_faces_blurs_its_inputs_the_same_way() -> None:
-    edge = np.zeros((16, 16, 3), dtype=np.uint8)
-    edge[:, 8:] = 255  # a sharp vertical edge right at the centre column
-    sharp_meta = _meta(("bright", "other"), grayscale=True, mean=0.5)
-    blur_meta = ModelMeta(**{**sharp_meta.to_dict(), "input_blur_sigma": 3.0})
-
-    sharp = EmotionClassifier(CentrePixel(), sharp_meta).preprocess([edge])
-    blurred = EmotionClassifier(CentrePixel(), blur_meta).preprocess([edge])
-
-    assert sharp[0, 0, 8, 8] == pytest.approx(0.5)  # white (1.0) minus the mean
-    assert 0.0 < float(blurred[0, 0, 8, 8]) < 0.4  # the edge is smeared into the centre pixel
-    assert float(blurred[0, 0, 8, 6]) > -0.4  # and the black side brightens next to the edge
+    assert softened.label == plain.label == "left"
+    assert 0.5 < softened.confidence < plain.confidence
+    assert sum(softened.scores.values()) == pytest.approx(1.0)
 
 
-def test_a_blur_larger_than_a_quarter_of_the_input_is_rejected() -> None:
-    with pytest.raises(CheckpointError, match="input_blur_sigma"):
-        ModelMeta(**{**_meta(("a", "b"), grayscale=True).to_dict(), "input_blur_sigma": 5.0})
+def test_a_temperature_outside_a_sane_range_is_rejected() -> None:
+    with pytest.raises(CheckpointError, match="temperature"):
+        ModelMeta(**{**_meta(("a", "b"), grayscale=True).to_dict(), "temperature": 0.0})
 
 
 def test_flip_test_time_augmentation_averages_the_mirrored_face() -> None:

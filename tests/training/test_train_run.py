@@ -12,7 +12,7 @@ import torch
 from ml.checkpoint import file_sha256, load_checkpoint
 from ml.inference import EmotionClassifier
 from tests.training.conftest import CLASSES, write_image_folder
-from training import evaluate, train
+from training import calibrate, evaluate, train
 
 TINY = [
     "--image-size", "32", "--width-mult", "0.25", "--depth-mult", "0.25", "--batch-size", "8",
@@ -155,15 +155,23 @@ def test_fine_tuning_refuses_a_checkpoint_of_another_architecture(fer_like_data:
         _run(fer_like_data, tmp_path / "second", "--init-from", str(first / "emotion_model.pt"), "--stem-stride", "1")
 
 
-def test_the_input_blur_is_stored_with_the_model_and_applied_to_validation_images(
+def test_calibration_fits_a_temperature_that_lowers_nll_and_keeps_every_prediction(
     fer_like_data: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "run"
+    _run(fer_like_data, out, "--epochs", "2")
+    calibrated = tmp_path / "calibrated.pt"
 
-    _run(fer_like_data, out, "--epochs", "1", "--input-blur-sigma", "1.5")
+    report = calibrate.calibrate(out / "emotion_model.pt", fer_like_data / "val", calibrated)
 
-    _, meta = load_checkpoint(out / "emotion_model.pt")
-    assert meta.input_blur_sigma == 1.5
-    # evaluate blurs val/ as the model does: its accuracy is the one recorded at training time.
-    result = evaluate.run_evaluation(out / "emotion_model.pt", fer_like_data / "val")
-    assert result["accuracy"] == pytest.approx(meta.metrics["val_accuracy"], abs=1e-6)
+    _, before = load_checkpoint(out / "emotion_model.pt")
+    _, after = load_checkpoint(calibrated)
+    assert before.temperature == 1.0 and after.temperature == pytest.approx(report["temperature"])
+    assert report["after"]["nll"] <= report["before"]["nll"] + 1e-9
+    assert after.metrics["val_nll"] == pytest.approx(report["after"]["nll"])
+    assert after.weights_sha256 == before.weights_sha256  # the weights are untouched
+    plain = evaluate.run_evaluation(out / "emotion_model.pt", fer_like_data / "val")
+    scaled = evaluate.run_evaluation(calibrated, fer_like_data / "val")
+    assert scaled["confusion_matrix"] == plain["confusion_matrix"]
+    assert scaled["calibration"]["nll"] == pytest.approx(report["after"]["nll"], abs=1e-4)
+    assert (calibrated.parent / "calibrated.pt.sha256").read_text().split()[0] == file_sha256(calibrated)
