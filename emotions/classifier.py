@@ -1,4 +1,4 @@
-"""The active emotion classifier, loaded lazily once per process and shared by web and worker.
+"""The active emotion classifier and face detector, loaded lazily once per process and shared by web and worker.
 
 The label set of the whole product comes from the checkpoint's metadata (`classifier.labels`);
 nothing in the Django apps hard-codes it.
@@ -6,6 +6,7 @@ nothing in the Django apps hard-codes it.
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from ml.faces import FaceDetector
     from ml.inference import EmotionClassifier
 
 _lock = threading.Lock()
@@ -47,6 +49,21 @@ def get_classifier() -> EmotionClassifier:
     return classifier
 
 
+@functools.cache
+def _face_detector(path: str, min_score: float) -> FaceDetector:
+    from ml.faces import FaceDetector
+
+    return FaceDetector(path, score_threshold=min_score)
+
+
+def get_face_detector() -> FaceDetector:
+    """The face detector at settings.FACE_DETECTOR_PATH, loaded on first use in this process.
+
+    Raises ml.faces.FaceDetectorError when the file is missing, altered or unloadable.
+    """
+    return _face_detector(str(Path(settings.FACE_DETECTOR_PATH).resolve()), settings.FACE_DETECTOR_MIN_SCORE)
+
+
 def active_labels() -> tuple[str, ...]:
     """Emotion labels of the active model, in its output order."""
     return tuple(get_classifier().labels)
@@ -58,11 +75,13 @@ def active_model_version() -> str:
 
 
 def check_model_ready() -> None:
-    """Readiness probe: raises when the model cannot be loaded."""
+    """Readiness probe: raises when the model or the face detector cannot be loaded."""
     get_classifier()
+    get_face_detector()
 
 
 def clear_classifier_cache() -> None:
     """Forget the loaded classifier (tests that switch checkpoints)."""
     with _lock:
         _cache.clear()
+    _face_detector.cache_clear()

@@ -72,7 +72,16 @@ class CaptureCreateInputSerializer(serializers.Serializer[Any]):
     exhibit = serializers.CharField(max_length=200, help_text="Exhibit id or slug.")
     # Empty files get the dedicated `empty_image` error from the image validation.
     image = serializers.FileField(allow_empty_file=True, use_url=False)
-    face_box = FaceBoxField(required=False)
+    face_box = FaceBoxField(
+        required=False,
+        help_text=(
+            "Optional face box from the phone's own face detector, as `x,y,w,h` (integers, e.g. `812,604,1120,1380`) "
+            "in pixels of the full-resolution image after its EXIF orientation is applied (the image as a viewer "
+            "shows it upright), origin at the top-left corner. It replaces the server's face detection. A box "
+            "that does not fit inside the image gets 400 `face_box_out_of_bounds`; a malformed one 400 "
+            "`invalid_face_box`."
+        ),
+    )
 
 
 class CaptureAcceptedOutputSerializer(serializers.Serializer[Any]):

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Crops are enlarged around the face box so the model sees the whole face, as in training.
-FACE_CROP_MARGIN = 0.2
 # Files in private storage younger than this may belong to an upload whose row is not committed yet.
 ORPHAN_FILE_GRACE = timedelta(hours=1)
 
@@ -329,7 +327,7 @@ def capture_classify(*, capture_id: uuid.UUID | str) -> Capture | None:
     capture then stays `processing` until the retry or the stuck-capture job.
     """
     from ml.checkpoint import CheckpointError
-    from ml.faces import FaceBox, crop_face, detect_faces
+    from ml.faces import FaceBox, FaceDetectorError, photo_face_crop
 
     capture = _capture_start(capture_id=capture_id)
     if capture is None:
@@ -341,14 +339,12 @@ def capture_classify(*, capture_id: uuid.UUID | str) -> Capture | None:
         return _capture_finish(capture_id=capture.pk, outcome=CaptureStatus.FAILED, error_code=exc.code)
     try:
         model = active_model.get_classifier()
-    except CheckpointError as exc:
+        detector = active_model.get_face_detector()
+    except (CheckpointError, FaceDetectorError) as exc:
         raise TransientCaptureError(f"emotion model unavailable: {exc}") from exc
-    # A face box from the phone (which detected the face on device) replaces our detector.
-    faces = [FaceBox(**capture.face_box)] if capture.face_box else detect_faces(rgb)
-    if not faces:
+    crop = photo_face_crop(rgb, detector, face_box=FaceBox(**capture.face_box) if capture.face_box else None)
+    if crop is None:
         return _capture_finish(capture_id=capture.pk, outcome=CaptureStatus.NO_FACE)
-    largest = max(faces, key=lambda box: box.w * box.h)
-    crop = crop_face(rgb, largest, margin=FACE_CROP_MARGIN)
     prediction = model.predict([crop])[0]
     return _capture_finish(
         capture_id=capture.pk, outcome=CaptureStatus.DONE, prediction=prediction, model_version=model.version

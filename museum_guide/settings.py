@@ -202,6 +202,13 @@ PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000").rs
 # The trained emotion model the web and worker processes load.
 EMOTION_MODEL_PATH = env.path("EMOTION_MODEL_PATH", default=BASE_DIR / "ml" / "weights" / "emotion_model.pt")
 
+# The face detector (YuNet ONNX, MIT licence, sha256 in SHA256SUMS beside it) and the detector confidence a
+# face needs; lower finds more faces in poor light and more false faces on patterned walls.
+FACE_DETECTOR_PATH = env.path(
+    "FACE_DETECTOR_PATH", default=BASE_DIR / "ml" / "weights" / "yunet" / "face_detection_yunet_2026may.onnx"
+)
+FACE_DETECTOR_MIN_SCORE = env.float("FACE_DETECTOR_MIN_SCORE", default=0.7)
+
 # Emotion model threads per process (None = torch's default).
 EMOTION_MODEL_NUM_THREADS = env.int("EMOTION_MODEL_NUM_THREADS", default=None)
 

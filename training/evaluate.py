@@ -1,5 +1,9 @@
 """Evaluate a checkpoint on an ImageFolder tree: python -m training.evaluate --checkpoint PATH --data DIR [--tta].
 
+With --photos the images are whole photos (a selfie, a phone picture): each goes through the worker's face
+stage (`ml.faces.photo_face_crop`: detection, eye-level alignment, crop) first, and a photo in which no face
+is found counts as a wrong answer (`faces_found` says how many were found).
+
 Prints one JSON object on stdout (accuracy, macro_f1, per-class precision/recall/F1, confusion matrix, n,
 calibration: expected calibration error, NLL and a reliability table) and writes a confusion-matrix PNG.
 """
@@ -19,8 +23,10 @@ import matplotlib
 import numpy as np
 import torch
 from numpy.typing import NDArray
+from PIL import Image, ImageOps
 
 from ml.checkpoint import CheckpointError, load_checkpoint
+from ml.faces import FaceDetector, photo_face_crop
 from ml.inference import EmotionClassifier
 from training.data import list_image_folder, load_image_folder
 from training.metrics import calibration_metrics, classification_metrics
@@ -34,6 +40,7 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", required=True, type=Path)
     p.add_argument("--data", required=True, type=Path, help="ImageFolder root whose classes match the labels")
     p.add_argument("--tta", action="store_true", help="average with the horizontally flipped face")
+    p.add_argument("--photos", action="store_true", help="whole photos: find and crop the face as the worker does")
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--cm-png", type=Path, default=None, help="confusion-matrix PNG (default next to checkpoint)")
@@ -65,8 +72,39 @@ def plot_confusion_matrix(cm: NDArray[Any], labels: Sequence[str], path: Path, t
     plt.close(fig)
 
 
+def photo_probabilities(
+    classifier: EmotionClassifier, files: Sequence[Path], *, detector: FaceDetector | None = None
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Probabilities for whole photos read through the worker's face stage, and a found-a-face mask.
+
+    Rows of photos without a face are all zero (so their argmax never matches a label by chance: they are
+    scored as wrong through the mask, see run_evaluation).
+    """
+    detector = detector or FaceDetector()
+    probs = np.zeros((len(files), len(classifier.labels)), dtype=np.float32)
+    found = np.zeros(len(files), dtype=bool)
+    crops, rows = [], []
+    for i, path in enumerate(files):
+        with Image.open(path) as image:
+            rgb = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+        crop = photo_face_crop(rgb, detector)
+        if crop is not None:
+            crops.append(crop)
+            rows.append(i)
+    if crops:
+        probs[rows] = classifier.predict_proba(crops)
+        found[rows] = True
+    return probs, found
+
+
 def run_evaluation(
-    checkpoint: Path, data: Path, *, tta: bool = False, batch_size: int = 256, cache_dir: Path | None = None
+    checkpoint: Path,
+    data: Path,
+    *,
+    tta: bool = False,
+    batch_size: int = 256,
+    cache_dir: Path | None = None,
+    photos: bool = False,
 ) -> dict[str, Any]:
     """Metrics of a checkpoint on an ImageFolder tree (raises ValueError when classes do not match labels)."""
     model, meta = load_checkpoint(checkpoint)
@@ -75,8 +113,18 @@ def run_evaluation(
         raise ValueError(
             f"class folders of {data} {list(classes)} do not match the checkpoint's labels {list(meta.labels)}"
         )
-    arrays = load_image_folder(data, meta.input_size, meta.grayscale, cache_dir)
     classifier = EmotionClassifier(model, meta, tta=tta, batch_size=batch_size)
+    if photos:
+        _, samples = list_image_folder(data)
+        started = time.perf_counter()
+        probs, found = photo_probabilities(classifier, [path for path, _ in samples])
+        targets = np.array([label for _, label in samples])
+        predicted = np.where(found, probs.argmax(1), -1)
+        result = classification_metrics(targets, predicted, meta.labels)
+        result["faces_found"] = int(found.sum())
+        result["calibration"] = calibration_metrics(probs[found], targets[found])
+        return _with_run_info(result, checkpoint, meta.version, data, tta, time.perf_counter() - started)
+    arrays = load_image_folder(data, meta.input_size, meta.grayscale, cache_dir)
     started = time.perf_counter()
     probs = np.concatenate(
         [
@@ -94,10 +142,16 @@ def run_evaluation(
     seconds = time.perf_counter() - started
     result = classification_metrics(arrays.targets, probs.argmax(1), meta.labels)
     result["calibration"] = calibration_metrics(probs, arrays.targets)
+    return _with_run_info(result, checkpoint, meta.version, data, tta, seconds)
+
+
+def _with_run_info(
+    result: dict[str, Any], checkpoint: Path, version: str, data: Path, tta: bool, seconds: float
+) -> dict[str, Any]:
     result.update(
         {
             "checkpoint": str(checkpoint),
-            "model_version": meta.version,
+            "model_version": version,
             "data": str(data),
             "tta": tta,
             "seconds": round(seconds, 3),
@@ -114,7 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     try:
         result = run_evaluation(
-            args.checkpoint, args.data, tta=args.tta, batch_size=args.batch_size, cache_dir=args.cache_dir
+            args.checkpoint,
+            args.data,
+            tta=args.tta,
+            batch_size=args.batch_size,
+            cache_dir=args.cache_dir,
+            photos=args.photos,
         )
     except (CheckpointError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)

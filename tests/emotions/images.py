@@ -24,6 +24,35 @@ def portrait_jpeg() -> bytes:
     return encode(Image.fromarray(data.astronaut()), quality=92)
 
 
+def phone_photo_jpeg(
+    *, size: tuple[int, int] = (4032, 3024), face_px: int = 150, wall: str = "grass", orientation: int = 1
+) -> bytes:
+    """A phone-size photo of a natural texture with the astronaut's face `face_px` wide somewhere in it.
+
+    With orientation 6 the pixels are stored sideways with an EXIF tag saying "rotate 90° clockwise",
+    as phones save portrait photos.
+    """
+    import cv2
+    from skimage import data
+
+    width, height = size
+    texture = getattr(data, wall)()
+    texture = np.repeat(texture[:, :, None], 3, axis=2) if texture.ndim == 2 else texture[:, :, :3]
+    canvas = np.tile(texture, (height // texture.shape[0] + 1, width // texture.shape[1] + 1, 1))[:height, :width]
+    canvas = np.ascontiguousarray(canvas)
+    head = data.astronaut()[0:300, 70:370]  # head and shoulders; the face is 90 px wide in it
+    side = round(300 * face_px / 90)
+    portrait = cv2.resize(head, (side, side), interpolation=cv2.INTER_AREA)
+    top, left = (height - side) // 3, (width - side) // 2
+    canvas[top : top + side, left : left + side] = portrait
+    image = Image.fromarray(canvas)
+    exif = image.getexif()
+    if orientation == 6:
+        image = image.transpose(Image.Transpose.ROTATE_90)  # stored sideways; EXIF turns it upright
+        exif[ExifTags.Base.Orientation] = 6
+    return encode(image, quality=90, exif=exif)
+
+
 def faceless_jpeg() -> bytes:
     """A smooth colour gradient: a photo in which no detector finds a face."""
     y, x = np.mgrid[0:240, 0:320]

@@ -1,54 +1,145 @@
-"""Face detection ordering and the geometry of face crops (margin, clipping, aspect ratio)."""
+"""The face stage on real pictures: YuNet detection in phone-size photos, eye-level alignment, crop framing."""
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+from typing import Any
+
+import cv2
 import numpy as np
 import pytest
+from numpy.typing import NDArray
+from skimage import data
 
-import ml.faces as faces
-from ml.faces import FaceBox, crop_face, crop_region, detect_faces
+from ml.faces import DEFAULT_DETECTOR, Face, FaceBox, FaceDetector, FaceDetectorError, face_crop
 
-
-def test_a_crop_is_a_square_centred_on_the_face_with_the_margin_on_every_side() -> None:
-    region = crop_region(FaceBox(100, 100, 50, 50), 400, 300, margin=0.2)
-
-    assert region == FaceBox(90, 90, 70, 70)
+# Where the astronaut's face is in skimage's 512x512 portrait (measured once with this detector).
+ASTRONAUT_FACE = FaceBox(178, 63, 90, 113)
 
 
-def test_a_crop_around_a_tall_face_box_is_still_square_and_contains_the_box() -> None:
-    box = FaceBox(100, 80, 40, 80)
-
-    region = crop_region(box, 400, 300, margin=0.1)
-
-    assert region.w == region.h == 96
-    assert region.x <= box.x and region.x + region.w >= box.x + box.w
-    assert region.y <= box.y and region.y + region.h >= box.y + box.h
+@pytest.fixture(scope="module")
+def detector() -> FaceDetector:
+    return FaceDetector()
 
 
-def test_a_crop_at_the_top_left_corner_is_shifted_into_the_image_not_squashed() -> None:
-    region = crop_region(FaceBox(0, 0, 50, 50), 400, 300, margin=0.5)
-
-    assert region == FaceBox(0, 0, 100, 100)
-
-
-def test_a_crop_at_the_bottom_right_corner_stays_inside_the_image() -> None:
-    region = crop_region(FaceBox(370, 260, 30, 40), 400, 300, margin=0.25)
-
-    assert region.w == region.h == 60
-    assert region.x + region.w == 400 and region.y + region.h == 300
+def _tiled(texture: NDArray[Any], height: int, width: int) -> NDArray[Any]:
+    rgb = texture if texture.ndim == 3 else np.repeat(texture[:, :, None], 3, axis=2)
+    reps = (math.ceil(height / rgb.shape[0]), math.ceil(width / rgb.shape[1]), 1)
+    return np.ascontiguousarray(np.tile(rgb[:, :, :3], reps)[:height, :width])
 
 
-def test_a_crop_larger_than_the_image_shrinks_to_its_shorter_side_and_stays_square() -> None:
-    region = crop_region(FaceBox(10, 10, 90, 90), 200, 120, margin=0.5)
+def _paste_astronaut(canvas: NDArray[Any], x: int, y: int, scale: float) -> FaceBox:
+    """Paste the astronaut portrait at (x, y) scaled by `scale`; returns where its face now is."""
+    portrait = data.astronaut()
+    size = round(512 * scale)
+    canvas[y : y + size, x : x + size] = cv2.resize(portrait, (size, size), interpolation=cv2.INTER_AREA)
+    f = ASTRONAUT_FACE
+    return FaceBox(x + round(f.x * scale), y + round(f.y * scale), round(f.w * scale), round(f.h * scale))
 
-    assert region.w == region.h == 120
-    assert region.y == 0 and 0 <= region.x <= 80
+
+def _overlap(a: FaceBox, b: FaceBox) -> float:
+    """Intersection over union of two boxes."""
+    ix = max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    inter = ix * iy
+    return inter / (a.area + b.area - inter)
 
 
-def test_crop_face_returns_the_pixels_of_the_region() -> None:
+def test_it_finds_the_face_in_a_portrait_with_five_landmarks(detector: FaceDetector) -> None:
+    faces = detector.detect(data.astronaut())
+
+    assert len(faces) == 1
+    assert _overlap(faces[0].box, ASTRONAUT_FACE) > 0.8
+    assert faces[0].score > 0.8
+    right_eye, left_eye, nose, *_ = faces[0].landmarks
+    assert right_eye[0] < nose[0] < left_eye[0]  # the person's right eye is on the image's left
+    assert abs(faces[0].roll_degrees()) < 5
+
+
+def test_it_keeps_the_real_face_first_on_a_textured_wall_that_fooled_the_old_detector(
+    detector: FaceDetector,
+) -> None:
+    # The Haar cascade found false faces in brick and gravel and the worker kept the largest box.
+    photo = _tiled(data.brick(), 3024, 4032)
+    photo[:1512, 2016:] = _tiled(data.gravel(), 1512, 2016)
+    truth = _paste_astronaut(photo, 1400, 1300, 2.0)  # a face of 180 px
+
+    faces = detector.detect(photo)
+
+    assert faces, "the face was not found"
+    assert _overlap(faces[0].box, truth) > 0.6
+
+
+def test_it_finds_a_small_face_in_a_12_megapixel_photo_in_full_resolution_pixels(detector: FaceDetector) -> None:
+    photo = _tiled(data.grass(), 3024, 4032)
+    truth = _paste_astronaut(photo, 2900, 400, 1.6)  # a face about 150 px wide in a 4032 px wide photo
+
+    faces = detector.detect(photo)
+
+    assert faces and _overlap(faces[0].box, truth) > 0.6
+    assert 120 <= faces[0].box.w <= 200
+
+
+@pytest.mark.parametrize("name", ["coffee", "brick", "grass", "gravel", "rocket", "page"])
+def test_it_finds_no_face_in_face_free_photos(detector: FaceDetector, name: str) -> None:
+    picture = getattr(data, name)()
+    photo = cv2.resize(_tiled(picture, picture.shape[0], picture.shape[1]), (1920, 1080))
+
+    assert detector.detect(photo) == []
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (12, 12, 3), (31, 500, 3), (40, 4000, 3), (4000, 50), (0, 0, 3)])
+def test_tiny_and_sliver_images_have_no_face_and_no_crash(detector: FaceDetector, shape: tuple[int, ...]) -> None:
+    assert detector.detect(np.full(shape, 128, dtype=np.uint8)) == []
+
+
+def test_a_face_cut_by_the_image_border_is_found_and_its_crop_stays_centred(detector: FaceDetector) -> None:
+    portrait = data.astronaut()[:, 200:]  # the left part of the face is cut off by the border
+
+    faces = detector.detect(portrait)
+    crop = face_crop(portrait, faces[0])
+
+    assert faces[0].box.x == 0
+    assert crop.shape[0] == crop.shape[1] and crop.shape[2] == 3
+    # The edge is repeated where the image ends, so the face stays at the centre of the square.
+    half = crop.shape[1] // 2
+    assert np.abs(crop[:, :half].astype(int) - crop[:, half:][:, ::-1].astype(int)).mean() < 80
+
+
+def test_a_tilted_face_is_rotated_eyes_level_before_the_crop() -> None:
+    photo = np.full((400, 400, 3), 90, dtype=np.uint8)
+    # Two dark eyes 100 px apart on a line tilted 20 degrees clockwise (the right side lower).
+    eye_r = (150.0, 180.0)
+    eye_l = (150.0 + 100 * math.cos(math.radians(20)), 180.0 + 100 * math.sin(math.radians(20)))
+    for x, y in (eye_r, eye_l):
+        cv2.circle(photo, (round(x), round(y)), 12, (0, 0, 0), -1)
+    face = Face(FaceBox(120, 130, 170, 170), 0.9, (eye_r, eye_l, (200, 230), (180, 270), (230, 280)))
+
+    crop = face_crop(photo, face, margin=0.0, max_side=170)
+
+    assert face.roll_degrees() == pytest.approx(20.0)
+    dark_rows = np.nonzero((crop[:, :, 0] < 30).any(axis=1))[0]
+    assert dark_rows.max() - dark_rows.min() < 30  # both eyes now sit on the same rows
+
+
+def test_a_large_face_is_shrunk_to_the_maximum_crop_side_without_changing_the_framing(
+    detector: FaceDetector,
+) -> None:
+    photo = cv2.resize(data.astronaut(), (2048, 2048), interpolation=cv2.INTER_CUBIC)
+    face = detector.detect(photo)[0]
+
+    crop = face_crop(photo, face, max_side=96)
+    small = face_crop(data.astronaut(), detector.detect(data.astronaut())[0], max_side=96)
+
+    assert crop.shape == small.shape == (96, 96, 3)
+    assert np.abs(crop.astype(int) - small.astype(int)).mean() < 20
+
+
+def test_a_client_face_box_without_landmarks_is_cropped_unrotated_with_the_margin() -> None:
     image = np.arange(300 * 400 * 3, dtype=np.uint32).reshape(300, 400, 3).astype(np.uint8)
 
-    crop = crop_face(image, FaceBox(100, 100, 50, 50), margin=0.2)
+    crop = face_crop(image, Face(FaceBox(100, 100, 50, 50)), margin=0.2)
 
     assert crop.shape == (70, 70, 3)
     np.testing.assert_array_equal(crop, image[90:160, 90:160])
@@ -56,28 +147,17 @@ def test_crop_face_returns_the_pixels_of_the_region() -> None:
 
 def test_it_rejects_a_negative_margin() -> None:
     with pytest.raises(ValueError, match="margin"):
-        crop_region(FaceBox(0, 0, 10, 10), 100, 100, margin=-0.1)
+        face_crop(np.zeros((50, 50, 3), np.uint8), Face(FaceBox(0, 0, 10, 10)), margin=-0.1)
 
 
-def test_it_finds_no_face_in_a_blank_image() -> None:
-    assert detect_faces(np.full((240, 320, 3), 128, dtype=np.uint8)) == []
-
-
-def test_it_returns_faces_largest_first_and_passes_the_minimum_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: dict[str, object] = {}
-
-    class FakeCascade:
-        def detectMultiScale(self, gray: np.ndarray, **kwargs: object) -> np.ndarray:
-            seen.update(kwargs, shape=gray.shape)
-            return np.array([[10, 10, 50, 50], [200, 40, 90, 90], [120, 30, 60, 60]])
-
-    monkeypatch.setattr(faces, "_cascade", lambda: FakeCascade())
-
-    boxes = detect_faces(np.zeros((240, 320, 3), dtype=np.uint8), min_size=48)
-
-    assert [b.w for b in boxes] == [90, 60, 50]
-    assert seen["minSize"] == (48, 48)
-    assert seen["shape"] == (240, 320)
+def test_a_missing_or_altered_detector_file_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(FaceDetectorError, match="not found"):
+        FaceDetector(tmp_path / "absent.onnx")
+    altered = tmp_path / DEFAULT_DETECTOR.name
+    altered.write_bytes(DEFAULT_DETECTOR.read_bytes()[:-1] + b"\0")
+    (tmp_path / "SHA256SUMS").write_text((DEFAULT_DETECTOR.parent / "SHA256SUMS").read_text())
+    with pytest.raises(FaceDetectorError, match="sha256"):
+        FaceDetector(altered)
 
 
 def test_a_client_face_box_is_parsed_from_text() -> None:

@@ -6,8 +6,10 @@ import csv
 import json
 from pathlib import Path
 
+import cv2
 import pytest
 import torch
+from skimage import data
 
 from ml.checkpoint import file_sha256, load_checkpoint
 from ml.inference import EmotionClassifier
@@ -153,6 +155,28 @@ def test_fine_tuning_refuses_a_checkpoint_of_another_architecture(fer_like_data:
 
     with pytest.raises(SystemExit, match="does not match"):
         _run(fer_like_data, tmp_path / "second", "--init-from", str(first / "emotion_model.pt"), "--stem-stride", "1")
+
+
+def test_evaluate_on_whole_photos_reads_faces_through_the_worker_face_stage(
+    fer_like_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    _run(fer_like_data, out, "--epochs", "1")
+    photos = tmp_path / "photos"
+    for name in CLASSES:
+        (photos / name).mkdir(parents=True)
+    portrait = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    cv2.imwrite(str(photos / "happy" / "astronaut.jpg"), portrait)
+    cv2.imwrite(str(photos / "sad" / "wall.jpg"), cv2.cvtColor(data.brick(), cv2.COLOR_GRAY2BGR))
+    cv2.imwrite(str(photos / "angry" / "coffee.jpg"), cv2.cvtColor(data.coffee(), cv2.COLOR_RGB2BGR))
+
+    result = evaluate.run_evaluation(out / "emotion_model.pt", photos, photos=True)
+
+    assert result["n"] == 3
+    assert result["faces_found"] == 1  # the astronaut; the wall and the coffee cup hold no face
+    # A photo without a face is a wrong answer, never a lucky guess: at most the astronaut can be right.
+    assert result["accuracy"] <= 1 / 3
+    assert sum(map(sum, result["confusion_matrix"])) == 1
 
 
 def test_calibration_fits_a_temperature_that_lowers_nll_and_keeps_every_prediction(
