@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from emotions.storage import private_storage
 
@@ -42,6 +45,53 @@ class Visitor(models.Model):
     def has_consent(self) -> bool:
         """Whether emotion analysis may run for this visitor now."""
         return self.consent_emotion_analysis
+
+
+class ConsentAction(models.TextChoices):
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentRecord(models.Model):
+    """One grant or withdrawal of consent to emotion analysis: an append-only history, erased with the visitor.
+
+    The visitor row holds only the current state; this log keeps every change with the notice version the
+    visitor saw, so granting again never overwrites when consent was withdrawn.
+    """
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="consent_records")
+    action = models.CharField(max_length=16, choices=ConsentAction.choices)
+    notice_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["visitor", "created_at"], name="consent_visitor_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.notice_version}) at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("consent records are append-only")
+        super().save(*args, **kwargs)
+
+
+class PersonalDataAccess(models.Model):
+    """Audit log: a superuser opened individual visitor, capture or event rows in the admin (support only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    model = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64, blank=True, help_text="Empty for a list view.")
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "personal data accesses"
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.model} {self.object_id or '(list)'}"
 
 
 class VisitorToken(models.Model):

@@ -15,12 +15,19 @@ is removed on upload.
 What we keep: the expression label with its probabilities, the exhibit and the time, linked to a
 random app identifier. We do not know who you are: no name, no e-mail, no face templates, no face
 matching and no age, gender or ethnicity estimation. Museum staff only see aggregate statistics in
-which small groups are hidden.
+which small groups are hidden. A few system administrators can open individual records, only to
+answer a support request; every such access is logged.
 
-Your rights: the app lets you download everything stored about you and delete it all at once.
+How long: if you take no selfie and change none of your settings for {retention_days} days, everything
+stored about you is deleted automatically. We keep a history of when you gave or withdrew consent, and
+under which version of this notice, for as long as we keep your other data.
+
+Your rights: the app lets you download everything stored about you (the consent history included) and
+delete it all at once.
 """
 
 
 def privacy_notice() -> dict[str, str]:
-    """The current notice: version and text."""
-    return {"version": settings.PRIVACY_NOTICE_VERSION, "text": NOTICE_TEXT}
+    """The current notice: version and text (with this deployment's retention period)."""
+    text = NOTICE_TEXT.format(retention_days=settings.VISITOR_RETENTION_DAYS)
+    return {"version": settings.PRIVACY_NOTICE_VERSION, "text": text}

@@ -48,6 +48,10 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
             "updated_at": visitor.updated_at,
             "api_tokens": visitor.tokens.count(),
         },
+        "consent_history": [
+            {"action": record.action, "notice_version": record.notice_version, "at": record.created_at}
+            for record in visitor.consent_records.all()
+        ],
         "captures": [
             {
                 "id": str(capture.id),

@@ -12,12 +12,22 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from rest_framework import status
 
 from emotions import classifier as active_model
 from emotions.images import image_sanitize
-from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken, capture_upload_name
+from emotions.models import (
+    Capture,
+    CaptureStatus,
+    ConsentAction,
+    ConsentRecord,
+    EmotionEvent,
+    Visitor,
+    VisitorToken,
+    capture_upload_name,
+)
 from emotions.storage import private_storage
 from exhibits.models import Exhibit
 from museum_guide.api_errors import ApiError
@@ -75,7 +85,8 @@ def model_labels() -> tuple[str, ...]:
         ) from exc
 
 
-def _consent_apply(visitor: Visitor, *, consent: bool) -> None:
+def _consent_apply(visitor: Visitor, *, consent: bool) -> ConsentAction | None:
+    """Change the visitor's consent state; returns the change to append to the consent history, if any."""
     now = timezone.now()
     if consent:
         # Giving consent again after the notice changed records the new version.
@@ -84,11 +95,23 @@ def _consent_apply(visitor: Visitor, *, consent: bool) -> None:
             visitor.consent_given_at = now
             visitor.consent_version = settings.PRIVACY_NOTICE_VERSION
             visitor.consent_withdrawn_at = None
+            return ConsentAction.GRANTED
     elif visitor.consent_emotion_analysis:
         visitor.consent_emotion_analysis = False
         visitor.consent_withdrawn_at = now
         # Withdrawal stops processing: captures still waiting are discarded with their photos.
         _captures_abandon(visitor.captures.unfinished(), error_code="consent_withdrawn")
+        return ConsentAction.WITHDRAWN
+    return None
+
+
+def _consent_record(visitor: Visitor, change: ConsentAction | None) -> None:
+    if change is not None:
+        at = visitor.consent_given_at if change == ConsentAction.GRANTED else visitor.consent_withdrawn_at
+        assert at is not None  # _consent_apply set it with the change
+        ConsentRecord.objects.create(
+            visitor=visitor, action=change, notice_version=settings.PRIVACY_NOTICE_VERSION, created_at=at
+        )
 
 
 @dataclass(frozen=True)
@@ -105,8 +128,9 @@ def visitor_create(
 ) -> NewVisitor:
     """Create an anonymous visitor with an API key."""
     visitor = Visitor(language=language, desired_emotions=_desired_emotions_clean(desired_emotions))
-    _consent_apply(visitor, consent=consent_emotion_analysis)
+    change = _consent_apply(visitor, consent=consent_emotion_analysis)
     visitor.save()
+    _consent_record(visitor, change)
     key = VisitorToken.generate_key()
     VisitorToken.objects.create(digest=VisitorToken.hash_key(key), visitor=visitor)
     return NewVisitor(visitor=visitor, token=key)
@@ -126,9 +150,9 @@ def visitor_update(
         visitor.language = language
     if desired_emotions is not None:
         visitor.desired_emotions = _desired_emotions_clean(desired_emotions)
-    if consent_emotion_analysis is not None:
-        _consent_apply(visitor, consent=consent_emotion_analysis)
+    change = None if consent_emotion_analysis is None else _consent_apply(visitor, consent=consent_emotion_analysis)
     visitor.save()
+    _consent_record(visitor, change)
     return visitor
 
 
@@ -149,10 +173,34 @@ def _files_delete_on_commit(names: Sequence[str]) -> None:
 
 @transaction.atomic
 def visitor_erase(*, visitor: Visitor) -> None:
-    """Delete the visitor with all their tokens, captures, events and files (right to erasure)."""
+    """Delete the visitor with all their tokens, captures, events, consent history and files (right to erasure)."""
     names = list(Capture.objects.filter(visitor=visitor).exclude(image="").values_list("image", flat=True))
     visitor.delete()
     _files_delete_on_commit(names)
+
+
+def visitors_erase_inactive(*, now: Any = None, limit: int = 500) -> int:
+    """Erase visitors inactive for VISITOR_RETENTION_DAYS with everything of theirs; returns how many.
+
+    Activity is a change of the visitor's own data (preferences, consent) or a selfie. Erasure goes through
+    `visitor_erase`, so exhibit profiles and reports lose the visitor's events exactly as on request.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.VISITOR_RETENTION_DAYS)
+    inactive = (
+        Visitor.objects.filter(updated_at__lt=cutoff)
+        .annotate(last_capture=Max("captures__created_at"))
+        .filter(Q(last_capture__isnull=True) | Q(last_capture__lt=cutoff))
+        .order_by("updated_at")
+    )
+    erased = 0
+    for visitor in inactive[:limit]:
+        # One transaction per visitor: a failure leaves the others erased and is retried next run.
+        with transaction.atomic():
+            visitor_erase(visitor=visitor)
+        erased += 1
+    if erased:
+        logger.info("retention: erased %d visitors inactive since %s", erased, cutoff.isoformat())
+    return erased
 
 
 # --- captures -------------------------------------------------------------------------------------

@@ -64,3 +64,9 @@ def requeue_stuck_captures_task() -> dict[str, int]:
 def purge_capture_images_task() -> int:
     """Beat job: delete selfies past their retention and orphaned files."""
     return services.capture_images_purge()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def erase_inactive_visitors_task() -> int:
+    """Beat job: erase visitors inactive for VISITOR_RETENTION_DAYS (see emotions.services)."""
+    return services.visitors_erase_inactive()

@@ -167,6 +167,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "emotions.tasks.requeue_stuck_captures_task",
         "schedule": env.float("CAPTURE_REQUEUE_INTERVAL_SECONDS", default=60.0),
     },
+    # Visitors inactive for VISITOR_RETENTION_DAYS are erased with everything of theirs.
+    "emotions-erase-inactive-visitors": {
+        "task": "emotions.tasks.erase_inactive_visitors_task",
+        "schedule": env.float("VISITOR_RETENTION_INTERVAL_SECONDS", default=3600.0),
+    },
     # Selfies kept past their retention (or orphaned by a crash) are deleted.
     "emotions-purge-capture-images": {
         "task": "emotions.tasks.purge_capture_images_task",
@@ -218,12 +223,14 @@ CAPTURE_MAX_UPLOAD_BYTES = env.int("CAPTURE_MAX_UPLOAD_BYTES", default=10 * 1024
 CAPTURE_MAX_PIXELS = env.int("CAPTURE_MAX_PIXELS", default=40_000_000)
 # Seconds a processed selfie is kept before deletion; 0 = deleted in the transaction's on-commit.
 CAPTURE_RETENTION_SECONDS = env.int("CAPTURE_RETENTION_SECONDS", default=0)
+# Days without activity (a selfie or a change of their own data) after which a visitor is erased.
+VISITOR_RETENTION_DAYS = env.int("VISITOR_RETENTION_DAYS", default=30)
 # A capture pending/processing longer than this is enqueued again; must exceed the task's hard time limit.
 CAPTURE_STUCK_AFTER_SECONDS = env.int("CAPTURE_STUCK_AFTER_SECONDS", default=300)
 # Processing attempts after which a capture fails for good (poison images, dead model).
 CAPTURE_MAX_ATTEMPTS = env.int("CAPTURE_MAX_ATTEMPTS", default=5)
 # Version of the privacy notice (GET /api/v1/privacy/) that a visitor's consent refers to.
-PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2025-06-01")
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-01")
 # Uploaded files above this size stream to a temporary file instead of memory; request bodies
 # themselves are bounded by CAPTURE_MAX_UPLOAD_BYTES in the upload view (413 image_too_large).
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)

@@ -220,6 +220,17 @@ def test_the_privacy_notice_explains_what_happens_to_the_photo(settings: Any) ->
     assert "we do not know who you are" in text
 
 
+def test_the_privacy_notice_states_this_deployments_retention_period_and_audited_support_access(
+    settings: Any,
+) -> None:
+    settings.VISITOR_RETENTION_DAYS = 45
+
+    text = " ".join(APIClient().get("/api/v1/privacy/").json()["text"].split())
+
+    assert "for 45 days, everything stored about you is deleted automatically" in text
+    assert "every such access is logged" in text
+
+
 def test_the_emotion_labels_come_from_the_models_checkpoint(emotion_model_path: Path) -> None:
     from ml.checkpoint import load_checkpoint
 
