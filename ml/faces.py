@@ -215,8 +215,8 @@ def face_crop(
     Large faces are shrunk with area averaging before the rotation, so the crop does not alias.
     """
     _check_image(rgb)
-    if margin < 0:
-        raise ValueError(f"margin must be >= 0, got {margin}")
+    if margin <= -0.5:
+        raise ValueError(f"margin must be > -0.5 (a negative one crops inside the box), got {margin}")
     height, width = rgb.shape[:2]
     box = face.box
     side = max(box.w, box.h) * (1 + 2 * margin)

@@ -145,9 +145,9 @@ def test_a_client_face_box_without_landmarks_is_cropped_unrotated_with_the_margi
     np.testing.assert_array_equal(crop, image[90:160, 90:160])
 
 
-def test_it_rejects_a_negative_margin() -> None:
+def test_it_rejects_a_margin_that_leaves_no_crop() -> None:
     with pytest.raises(ValueError, match="margin"):
-        face_crop(np.zeros((50, 50, 3), np.uint8), Face(FaceBox(0, 0, 10, 10)), margin=-0.1)
+        face_crop(np.zeros((50, 50, 3), np.uint8), Face(FaceBox(0, 0, 10, 10)), margin=-0.5)
 
 
 def test_a_missing_or_altered_detector_file_fails_clearly(tmp_path: Path) -> None:
