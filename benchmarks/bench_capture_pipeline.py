@@ -41,6 +41,16 @@ def portrait_jpeg() -> bytes:
     return buffer.getvalue()
 
 
+def phone_selfie_jpeg() -> bytes:
+    """A 12 MP (4032x3024) selfie as a phone camera saves it: the astronaut's face about 900 px wide."""
+    portrait = Image.fromarray(skimage_data.astronaut()).resize((3024, 3024), Image.Resampling.BICUBIC)
+    photo = Image.new("RGB", (4032, 3024), (96, 110, 120))
+    photo.paste(portrait, (504, 0))
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
 def wait_http(url: str, timeout_s: float) -> None:
     """Wait until a URL answers 200."""
     deadline = time.monotonic() + timeout_s
@@ -105,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--web-workers", type=int, default=2)
     p.add_argument("--poll", type=float, default=0.05, help="seconds between status polls")
+    p.add_argument(
+        "--photo", choices=("portrait", "phone"), default="portrait",
+        help="portrait: the 512x512 astronaut JPEG; phone: a 12 MP selfie (4032x3024)",
+    )  # fmt: skip
     args = p.parse_args(argv)
     for name in ("DATABASE_URL", "REDIS_URL"):
         if not os.environ.get(name):
@@ -153,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
         base = f"http://127.0.0.1:{args.port}"
         wait_http(f"{base}/healthz", 60)
-        image = portrait_jpeg()
+        image = phone_selfie_jpeg() if args.photo == "phone" else portrait_jpeg()
         # One warm-up capture so that the worker's one-time model load is not counted as latency.
         warm = Phone(base, exhibit_id, image, 1, args.poll)
         warm.run()
@@ -179,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(latencies) < 2:
         raise SystemExit(f"too few finished captures to measure: {dict(statuses)}; errors: {errors[:3]}")
     p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18]
-    print(f"\n{args.phones} phones x {args.uploads} uploads, 1 worker (solo), {args.web_workers} gunicorn workers;")
+    print(
+        f"\n{args.phones} phones x {args.uploads} uploads of the {args.photo} photo ({len(image):,} bytes), "
+        f"1 worker (solo), {args.web_workers} gunicorn workers;"
+    )
     print(f"load average before {load_before:.2f}, {os.cpu_count()} CPUs; {elapsed:.1f} s wall\n")
     print("| uploads | final statuses | lost | p50 s | p95 s | max s | captures/s |")
     print("|---|---|---|---|---|---|---|")
