@@ -88,15 +88,25 @@ def encode_phone_jpeg(rgb: NDArray[Any], quality: int, orientation: int) -> byte
     return out.getvalue()
 
 
-def render_face_photo(face: NDArray[Any], rng: np.random.Generator) -> tuple[bytes, FaceBox]:
-    """Paste a 48 px gray face, scaled to 150-1500 px (log-uniform), into a random phone photo."""
+def render_face_photo(face: NDArray[Any], rng: np.random.Generator, *, context: float = 0.0) -> tuple[bytes, FaceBox]:
+    """Paste a 48 px gray face, scaled to 150-1500 px (log-uniform), into a random phone photo.
+
+    With `context` > 0 the face is pasted with that fraction of its side around it on every side, made by
+    mirroring the face's edges: in a real photo the face continues into hair and ears past the FER frame,
+    while a bare FER square ends in the background texture. The returned box is the FER square either way.
+    """
     width, height = PHOTO_SIZES[rng.integers(len(PHOTO_SIZES))]
     names = TEXTURES + PHOTOS
     canvas = background(names[rng.integers(len(names))], width, height)
-    side = round(math.exp(rng.uniform(math.log(150), math.log(min(1500, 0.9 * min(width, height))))))
-    x, y = int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1))
-    canvas[y : y + side, x : x + side] = cv2.resize(
-        cv2.cvtColor(face, cv2.COLOR_GRAY2RGB), (side, side), interpolation=cv2.INTER_CUBIC
+    scale = 1 + 2 * context
+    side = round(math.exp(rng.uniform(math.log(150), math.log(min(1500, 0.9 * min(width, height) / scale)))))
+    pad = round(side * context)
+    x = int(rng.integers(pad, width - side - pad + 1))
+    y = int(rng.integers(pad, height - side - pad + 1))
+    border = round(face.shape[0] * context)
+    framed = cv2.copyMakeBorder(face, border, border, border, border, cv2.BORDER_REFLECT_101)
+    canvas[y - pad : y + side + pad, x - pad : x + side + pad] = cv2.resize(
+        cv2.cvtColor(framed, cv2.COLOR_GRAY2RGB), (side + 2 * pad, side + 2 * pad), interpolation=cv2.INTER_CUBIC
     )
     orientation = int(rng.choice([1, 1, 1, 6, 8, 3], p=[0.25, 0.25, 0.25, 0.1, 0.1, 0.05]))
     return encode_phone_jpeg(canvas, int(rng.integers(85, 96)), orientation), FaceBox(x, y, side, side)
@@ -140,6 +150,10 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--faces", type=int, default=280, help="face photos to render (sampled from DATA)")
     p.add_argument("--margins", default="", help="also score these crop margins, e.g. 0,0.1,0.2 (framing study)")
     p.add_argument("--haar", type=int, default=0, help="also run the old Haar path on the first N face photos")
+    p.add_argument(
+        "--context", type=float, default=0.0,
+        help="paste each face with this fraction of its side of mirrored surroundings (0: the bare FER square)",
+    )  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
     return p
 
@@ -165,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         face = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
         if face is None:
             raise SystemExit(f"cannot read {path}")
-        jpeg, truth = render_face_photo(face, rng)
+        jpeg, truth = render_face_photo(face, rng, context=args.context)
         photos.append(Photo(jpeg, truth, label, cv2.cvtColor(face, cv2.COLOR_GRAY2RGB), path.name))
     for name in TEXTURES + PHOTOS:
         for width, height in PHOTO_SIZES:
@@ -253,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {
         "checkpoint": str(args.checkpoint),
         "model_version": classifier.version,
+        "context": args.context,
         "face_photos": len(face_photos),
         "face_free_photos": len(false_photos),
         "detection_rate": round(float(np.mean(hits)), 4),
