@@ -8,25 +8,13 @@ from django.db import migrations
 def backfill(apps: Any, schema_editor: Any) -> None:
     visitor_model = apps.get_model("emotions", "Visitor")
     record_model = apps.get_model("emotions", "ConsentRecord")
-    records = []
-    for visitor in visitor_model.objects.exclude(consent_given_at=None).iterator():
-        records.append(
-            record_model(
-                visitor=visitor,
-                action="granted",
-                notice_version=visitor.consent_version,
-                created_at=visitor.consent_given_at,
-            )
+    records = [
+        record_model(
+            visitor=visitor, action=action, notice_version=visitor.consent_version, created_at=getattr(visitor, field)
         )
-    for visitor in visitor_model.objects.exclude(consent_withdrawn_at=None).iterator():
-        records.append(
-            record_model(
-                visitor=visitor,
-                action="withdrawn",
-                notice_version=visitor.consent_version,
-                created_at=visitor.consent_withdrawn_at,
-            )
-        )
+        for field, action in (("consent_given_at", "granted"), ("consent_withdrawn_at", "withdrawn"))
+        for visitor in visitor_model.objects.exclude(**{field: None}).iterator()
+    ]
     record_model.objects.bulk_create(records, batch_size=1000)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -74,3 +75,14 @@ def exhibit(db: None) -> Exhibit:
 @pytest.fixture
 def visitor(db: None) -> Visitor:
     return VisitorFactory.create()
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Calls a function and then runs its on-commit callbacks (file deletion, enqueueing)."""
+
+    def call(function: Callable[..., Any], **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return call

@@ -39,17 +39,6 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     return messages
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Calls a function and then runs its on-commit callbacks (file deletion, enqueueing)."""
-
-    def call(function: Callable[..., Any], **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return call
-
-
 def test_a_portrait_becomes_one_event_with_a_full_score_vector_and_the_photo_is_deleted(
     labels: tuple[str, ...], private_files: Callable[[], list[Path]], run_on_commit: Callable[..., Any]
 ) -> None:

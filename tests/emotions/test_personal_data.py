@@ -86,15 +86,6 @@ def test_visitors_inactive_for_the_retention_period_are_erased_with_everything_o
     assert not ConsentRecord.objects.filter(visitor_id=gone.pk).exists()
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    def call(function: Callable[..., Any], **kwargs: Any) -> Any:
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return call
-
-
 PERSONAL_MODELS = ("emotionevent", "capture", "visitor")
 
 
