@@ -29,7 +29,7 @@ from emotions.models import (
     capture_upload_name,
 )
 from emotions.storage import private_storage
-from exhibits.models import Exhibit
+from exhibits.models import Exhibit, reference_q
 from museum_guide.api_errors import ApiError
 
 if TYPE_CHECKING:
@@ -208,8 +208,7 @@ def visitors_erase_inactive(*, now: Any = None, limit: int = 500) -> int:
 
 def _exhibit_resolve(exhibit: str | int) -> Exhibit:
     reference = str(exhibit).strip()
-    lookup: dict[str, Any] = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
-    found = Exhibit.objects.filter(**lookup).first()
+    found = Exhibit.objects.filter(reference_q(reference)).first()
     if found is None:
         raise ApiError("unknown_exhibit", f"There is no exhibit {reference!r}.")
     if not found.is_active:

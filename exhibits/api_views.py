@@ -6,13 +6,14 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exhibits.extensions import exhibit_stats_for
 from exhibits.filters import ExhibitFilter, HallFilter, VenueFilter
 from exhibits.languages import UnsupportedLanguageError, requested_languages
-from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue
+from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
 from exhibits.serializers import ExhibitDetailSerializer, ExhibitSerializer, HallSerializer, VenueSerializer
 from museum_guide.api_errors import ApiError
 
@@ -61,11 +62,17 @@ class HallViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = HallFilter
 
 
-@extend_schema_view(list=_localized, retrieve=_localized)
+_EXHIBIT_REFERENCE = OpenApiParameter(
+    "id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Exhibit id or slug (the slug is what QR labels carry)."
+)
+
+
+@extend_schema_view(list=_localized, retrieve=extend_schema(parameters=[LANG_PARAMETER, _EXHIBIT_REFERENCE]))
 class ExhibitViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Exhibits on display. The detail adds `n_events` and `emotion_profile` (see `exhibits.extensions`)."""
 
     filterset_class = ExhibitFilter
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Exhibit]:
         queryset: ExhibitQuerySet = Exhibit.objects.all()
@@ -73,6 +80,15 @@ class ExhibitViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self) -> type[ExhibitSerializer]:
         return ExhibitDetailSerializer if self.action == "retrieve" else ExhibitSerializer
+
+    def get_object(self) -> Exhibit:
+        """The exhibit by id or by slug (what QR labels carry); 404 `not_found` otherwise."""
+        reference = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        exhibit = self.filter_queryset(self.get_queryset()).filter(reference_q(reference)).first()
+        if exhibit is None:
+            raise NotFound(f"There is no exhibit {reference!r} on display.")
+        self.check_object_permissions(self.request, exhibit)
+        return exhibit
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         exhibit = self.get_object()

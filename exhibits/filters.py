@@ -3,13 +3,7 @@
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
-from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue
-
-
-def _venue_q(prefix: str, value: str) -> Q:
-    """Match a venue by id (all digits) or slug."""
-    field = f"{prefix}_id" if value.isdigit() else f"{prefix}__slug"
-    return Q(**{field: int(value) if value.isdigit() else value})
+from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
 
 
 class VenueFilter(filters.FilterSet):
@@ -38,7 +32,7 @@ class HallFilter(filters.FilterSet):
         fields = ["floor", "is_step_free"]
 
     def filter_venue(self, queryset: QuerySet[Hall], name: str, value: str) -> QuerySet[Hall]:
-        return queryset.filter(_venue_q("venue", value))
+        return queryset.filter(reference_q(value, prefix="venue"))
 
 
 class ExhibitFilter(filters.FilterSet):
@@ -48,6 +42,7 @@ class ExhibitFilter(filters.FilterSet):
     hall = filters.NumberFilter(field_name="hall_id", help_text="Hall id.")
     floor = filters.NumberFilter(field_name="hall__floor")
     tag = filters.CharFilter(field_name="tags__slug", help_text="Tag slug.")
+    slug = filters.CharFilter(field_name="slug", help_text="Exhibit slug (exact).")
     search = filters.CharFilter(
         method="filter_search", help_text="Text in the title, creator, period or description, in any language."
     )

@@ -214,6 +214,19 @@ class Tag(TimestampedModel):
         return self.name
 
 
+def reference_q(reference: str | int, *, prefix: str = "") -> Q:
+    """Condition for a row given by primary key or slug, optionally through a relation (`prefix="hall__venue"`).
+
+    Only ASCII digits make a primary key: `str.isdigit()` also accepts full-width and other Unicode
+    digits, and `int()` of a full-width one is 1, which would otherwise open exhibit 1 instead of a slug.
+    """
+    text = str(reference).strip()
+    is_pk = text.isascii() and text.isdigit()
+    if prefix:
+        return Q(**{f"{prefix}_id": int(text)}) if is_pk else Q(**{f"{prefix}__slug": text})
+    return Q(pk=int(text)) if is_pk else Q(slug=text)
+
+
 class ExhibitQuerySet(models.QuerySet["Exhibit"]):
     """Reusable catalogue reads."""
 
@@ -223,9 +236,7 @@ class ExhibitQuerySet(models.QuerySet["Exhibit"]):
 
     def for_venue(self, venue: int | str) -> "ExhibitQuerySet":
         """Exhibits of a venue given by primary key or slug."""
-        if isinstance(venue, int) or str(venue).isdigit():
-            return self.filter(hall__venue_id=int(venue))
-        return self.filter(hall__venue__slug=venue)
+        return self.filter(reference_q(venue, prefix="hall__venue"))
 
     def search(self, text: str) -> "ExhibitQuerySet":
         """Exhibits whose title, creator, period or description contains `text` in any language."""

@@ -18,7 +18,7 @@ from rest_framework import status
 
 from emotions.models import Capture, EmotionEvent, Visitor
 from exhibits.extensions import ExhibitStats
-from exhibits.models import Exhibit
+from exhibits.models import Exhibit, reference_q
 from exhibits.walking import walking_matrix
 from museum_guide.api_errors import ApiError
 from recommendations import ranking
@@ -92,12 +92,16 @@ def exhibit_profile_stats(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]
 
 
 def exhibit_resolve(reference: str | int, *, field: str = "exhibit") -> Exhibit:
-    """An exhibit by primary key or slug, or a 400 `unknown_exhibit` naming the field."""
+    """An exhibit on display by primary key or slug; 400 `unknown_exhibit` or 409 `exhibit_inactive` naming the field.
+
+    An exhibit taken off display cannot start, end or anchor a visit, as it cannot take a selfie either.
+    """
     text = str(reference).strip()
-    query = Exhibit.objects.select_related("hall")
-    exhibit = query.filter(pk=int(text)).first() if text.isdigit() else query.filter(slug=text).first()
+    exhibit = Exhibit.objects.select_related("hall").filter(reference_q(text)).first()
     if exhibit is None:
         raise ApiError("unknown_exhibit", f"{field}: there is no exhibit {text!r}.")
+    if not exhibit.is_active:
+        raise ApiError("exhibit_inactive", f"{field}: exhibit {text!r} is not on display.", status.HTTP_409_CONFLICT)
     return exhibit
 
 

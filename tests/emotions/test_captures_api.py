@@ -150,6 +150,7 @@ def test_a_file_one_byte_over_the_limit_is_too_large(
     [
         ("999999", 400, "unknown_exhibit"),
         ("no-such-slug", 400, "unknown_exhibit"),
+        ("\uff11", 400, "unknown_exhibit"),  # a full-width one is no exhibit id
         ("inactive", 409, "exhibit_inactive"),
     ],
 )

@@ -57,6 +57,27 @@ def test_an_exhibit_off_display_is_not_found(client: APIClient, museum: Venue) -
     assert response.json()["code"] == "not_found"
 
 
+def test_an_exhibit_opens_by_its_slug_as_printed_on_its_qr_label(client: APIClient, museum: Venue) -> None:
+    exhibit = Exhibit.objects.get(slug="mammoth")
+
+    by_slug = client.get("/api/v1/exhibits/mammoth/")
+    by_id = client.get(f"/api/v1/exhibits/{exhibit.pk}/")
+
+    assert by_slug.status_code == 200
+    assert by_slug.json() == by_id.json()
+    assert slugs(client.get("/api/v1/exhibits/", {"slug": "mammoth"})) == ["mammoth"]
+
+
+@pytest.mark.parametrize("reference", ["no-such-exhibit", "in-storage", "\uff11", "%EF%BC%91"])
+def test_an_unknown_off_display_or_non_ascii_reference_is_a_404_that_says_so(
+    client: APIClient, museum: Venue, reference: str
+) -> None:
+    response = client.get(f"/api/v1/exhibits/{reference}/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found" and "no exhibit" in response.json()["detail"]
+
+
 @pytest.mark.parametrize("venue_param", ["riverside", "id"])
 def test_exhibits_filter_by_venue_id_or_slug(client: APIClient, museum: Venue, venue_param: str) -> None:
     ExhibitFactory.create(slug="elsewhere")

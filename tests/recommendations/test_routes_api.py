@@ -93,6 +93,28 @@ def test_a_route_to_an_end_exhibit_finishes_there(small_venue: SmallVenue, visit
     assert_consistent(route, small_venue, step_free=False)
 
 
+@pytest.mark.parametrize("field", ["start_exhibit", "end_exhibit"])
+def test_an_exhibit_off_display_cannot_start_or_end_a_route(
+    small_venue: SmallVenue, visitor_client: APIClient, field: str
+) -> None:
+    small_venue.far_smiles.is_active = False
+    small_venue.far_smiles.save()
+    body: dict[str, Any] = {"start_exhibit": small_venue.start.pk, "time_budget_minutes": 12}
+    body[field] = small_venue.far_smiles.slug
+
+    response = visitor_client.post(URL, body, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "exhibit_inactive" and response.json()["detail"].startswith(field)
+
+
+def test_a_full_width_digit_is_not_read_as_an_exhibit_id(small_venue: SmallVenue, visitor_client: APIClient) -> None:
+    response = visitor_client.post(URL, {"start_exhibit": "\uff11", "time_budget_minutes": 12}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_exhibit"
+
+
 def test_visited_exhibits_are_not_planned_again(
     small_venue: SmallVenue, visitor: Visitor, visitor_client: APIClient
 ) -> None:
