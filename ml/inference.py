@@ -81,9 +81,10 @@ class EmotionClassifier:
             return probs
         # One forward pass over faces and mirrored faces together: at batch 1 the cost is per-layer
         # overhead, so two images cost little more than one (two passes would cost twice).
-        both = (self.model(torch.cat([batch, torch.flip(batch, dims=[3])])).float() / t).softmax(dim=1)
-        plain, mirrored = both.split(batch.shape[0])
-        return (plain + mirrored) / 2
+        both: torch.Tensor = (self.model(torch.cat([batch, torch.flip(batch, dims=[3])])).float() / t).softmax(dim=1)
+        n = batch.shape[0]
+        averaged: torch.Tensor = (both[:n] + both[n:]) / 2
+        return averaged
 
     def postprocess(self, probs: torch.Tensor) -> list[Prediction]:
         """Probability rows -> Prediction objects."""
