@@ -123,6 +123,8 @@ class CaptureCreateView(VisitorAPIView):
                 f"The upload is {content_length:,} bytes; images up to {limit:,} bytes are accepted.",
                 status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
+        if len(request.FILES.getlist("image")) > 1:
+            raise ApiError("multiple_images", "Send one image per capture; this upload holds several.")
         data = CaptureCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["image"]

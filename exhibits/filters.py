@@ -1,9 +1,16 @@
 """Query-string filters of the catalogue endpoints."""
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole-number filter: `hall=1.5` is a 400, not silently hall 1."""
+
+    field_class = forms.IntegerField
 
 
 class VenueFilter(filters.FilterSet):
@@ -24,7 +31,7 @@ class HallFilter(filters.FilterSet):
     """Halls by venue, floor and accessibility."""
 
     venue = filters.CharFilter(method="filter_venue", help_text="Venue id or slug.")
-    floor = filters.NumberFilter(field_name="floor")
+    floor = IntegerFilter(field_name="floor")
     is_step_free = filters.BooleanFilter(field_name="is_step_free")
 
     class Meta:
@@ -39,8 +46,8 @@ class ExhibitFilter(filters.FilterSet):
     """Exhibits by venue, hall, floor, tag and free text in any language."""
 
     venue = filters.CharFilter(method="filter_venue", help_text="Venue id or slug.")
-    hall = filters.NumberFilter(field_name="hall_id", help_text="Hall id.")
-    floor = filters.NumberFilter(field_name="hall__floor")
+    hall = IntegerFilter(field_name="hall_id", help_text="Hall id.")
+    floor = IntegerFilter(field_name="hall__floor")
     tag = filters.CharFilter(field_name="tags__slug", help_text="Tag slug.")
     slug = filters.CharFilter(field_name="slug", help_text="Exhibit slug (exact).")
     search = filters.CharFilter(

@@ -63,12 +63,21 @@ class RecommendationOutputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
+class NumberField(serializers.FloatField):
+    """A float that refuses booleans (Python reads `true` as 1, which a client never means as a number)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return float(super().to_internal_value(data))
+
+
 class RouteInputSerializer(serializers.Serializer[Any]):
     """POST /routes/ body."""
 
     start_exhibit = serializers.CharField(max_length=120, help_text="Exhibit id or slug where the route starts.")
     end_exhibit = serializers.CharField(max_length=120, required=False, allow_blank=True, allow_null=True)
-    time_budget_minutes = serializers.FloatField(help_text="Minutes available for walking and looking.")
+    time_budget_minutes = NumberField(help_text="Minutes available for walking and looking.")
     emotions = EmotionListField(required=False, allow_empty=True)
     step_free = serializers.BooleanField(required=False, default=False)
 

@@ -87,6 +87,18 @@ def test_a_face_box_inside_the_oriented_image_is_kept(visitor_client: APIClient,
     assert Capture.objects.get().face_box == {"x": 5, "y": 10, "w": 30, "h": 45}
 
 
+def test_an_upload_with_two_images_is_refused_and_stores_nothing(
+    visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    files = [SimpleUploadedFile(f"{i}.jpg", images.portrait_jpeg(), content_type="image/jpeg") for i in range(2)]
+
+    response = visitor_client.post(URL, {"exhibit": str(exhibit.pk), "image": files}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "multiple_images"
+    assert Capture.objects.count() == 0 and private_files() == []
+
+
 def _thirty_megabytes() -> bytes:
     return images.small_jpeg() + bytes(30 * 1024 * 1024)
 

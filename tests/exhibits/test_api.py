@@ -134,6 +134,26 @@ def test_an_unsupported_lang_parameter_is_a_clear_400(client: APIClient, museum:
     assert "tlh" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("page_size", ["abc", "-5", "0", "1.5", "\uff12"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_a_400(
+    client: APIClient, museum: Venue, page_size: str
+) -> None:
+    response = client.get("/api/v1/exhibits/", {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_page_size" and page_size in response.json()["detail"]
+
+
+@pytest.mark.parametrize("query", [{"hall": "1.5"}, {"floor": "0.5"}, {"hall": "x"}])
+def test_whole_number_filters_refuse_fractions_and_text(
+    client: APIClient, museum: Venue, query: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/exhibits/", query)
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
 def test_pagination_follows_page_size(client: APIClient, museum: Venue) -> None:
     first = client.get("/api/v1/exhibits/", {"page_size": 1}).json()
     assert first["count"] == 2

@@ -147,6 +147,7 @@ def test_the_response_has_stops_with_arrival_dwell_and_expected_emotions(
         ({"start_exhibit": "START", "time_budget_minutes": 0}, "invalid_budget"),
         ({"start_exhibit": "START", "time_budget_minutes": 100000}, "invalid_budget"),
         ({"start_exhibit": "START", "time_budget_minutes": "soon"}, "invalid_input"),
+        ({"start_exhibit": "START", "time_budget_minutes": True}, "invalid_input"),
         ({"time_budget_minutes": 30}, "invalid_input"),
         ({"start_exhibit": "START", "end_exhibit": "FAR", "time_budget_minutes": 1}, "budget_too_small"),
     ],
