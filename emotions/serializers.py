@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emotions.models import Capture, EmotionEvent, Visitor
@@ -68,10 +70,15 @@ class FaceBoxField(serializers.CharField):
         return {"x": x, "y": y, "w": w, "h": h}
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class ImageUploadField(serializers.FileField):
+    """The photo's bytes as a multipart file part (declared `format: binary` for generated clients)."""
+
+
 class CaptureCreateInputSerializer(serializers.Serializer[Any]):
     exhibit = serializers.CharField(max_length=200, help_text="Exhibit id or slug.")
     # Empty files get the dedicated `empty_image` error from the image validation.
-    image = serializers.FileField(allow_empty_file=True, use_url=False)
+    image = ImageUploadField(allow_empty_file=True, use_url=False, help_text="JPEG, PNG or WebP photo.")
     face_box = FaceBoxField(
         required=False,
         help_text=(

@@ -63,6 +63,12 @@ class RecommendationOutputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
+class RecommendationListOutputSerializer(serializers.Serializer[Any]):
+    """GET /recommendations/ body: the ranked exhibits under `results`."""
+
+    results = RecommendationOutputSerializer(many=True)
+
+
 class NumberField(serializers.FloatField):
     """A float that refuses booleans (Python reads `true` as 1, which a client never means as a number)."""
 

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from emotions.authentication import IsVisitor, VisitorTokenAuthentication, request_visitor
 from recommendations import selectors, services
 from recommendations.serializers import (
-    RecommendationOutputSerializer,
+    RecommendationListOutputSerializer,
     RecommendationQuerySerializer,
     RouteInputSerializer,
     RouteOutputSerializer,
@@ -26,12 +26,12 @@ class VisitorAPIView(APIView):
 class RecommendationsView(VisitorAPIView):
     """GET /recommendations/: the next exhibits most likely to show the expressions the visitor wishes for."""
 
-    @extend_schema(parameters=[RecommendationQuerySerializer], responses=RecommendationOutputSerializer(many=True))
+    @extend_schema(parameters=[RecommendationQuerySerializer], responses=RecommendationListOutputSerializer)
     def get(self, request: Request) -> Response:
         query = RecommendationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         items = selectors.recommendations_for(visitor=request_visitor(request), **query.validated_data)
-        return Response({"results": RecommendationOutputSerializer(items, many=True).data})
+        return Response(RecommendationListOutputSerializer({"results": items}).data)
 
 
 class RoutesView(VisitorAPIView):

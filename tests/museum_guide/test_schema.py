@@ -20,6 +20,21 @@ def test_the_schema_describes_the_catalogue() -> None:
     assert detail["emotion_profile"]["type"] == "object"
 
 
+@pytest.mark.django_db
+def test_the_schema_declares_what_the_phone_endpoints_really_send() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+
+    recommendations = schema["paths"]["/api/v1/recommendations/"]["get"]["responses"]["200"]["content"]
+    ref = recommendations["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert components[ref]["properties"]["results"]["type"] == "array"
+    upload = schema["paths"]["/api/v1/captures/"]["post"]["requestBody"]["content"]
+    assert set(upload) == {"multipart/form-data"}
+    image = components[upload["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]]["properties"]["image"]
+    assert image["format"] == "binary"
+    assert "EXIF orientation" in components["CaptureCreateInput"]["properties"]["face_box"]["description"]
+
+
 def test_the_catalogue_schema_generates_without_warnings() -> None:
     # --fail-on-warn turns any drf-spectacular warning about these views into an error.
     call_command(
