@@ -134,6 +134,10 @@ class CaptureStatus(models.TextChoices):
     FAILED = "failed", "failed"
 
 
+# Why a capture failed (Capture.error_code; "" unless the status is failed), as the API enumerates them.
+CAPTURE_ERROR_CODES = ("", "image_missing", "image_unreadable", "consent_withdrawn", "too_many_attempts")
+
+
 class CaptureQuerySet(models.QuerySet["Capture"]):
     def unfinished(self) -> CaptureQuerySet:
         """Captures a worker still has to process."""

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from emotions.models import Capture, EmotionEvent, Visitor
+from emotions.models import CAPTURE_ERROR_CODES, Capture, CaptureStatus, EmotionEvent, Visitor
 
 EXPRESSED_NOT_FELT = (
     "Emotions are facial expressions the camera saw at that moment, not statements about what a person felt."
@@ -93,18 +93,20 @@ class CaptureCreateInputSerializer(serializers.Serializer[Any]):
 
 class CaptureAcceptedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=CaptureStatus.choices)
 
 
 class CaptureOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     exhibit = serializers.IntegerField(source="exhibit_id")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=CaptureStatus.choices)
     emotion = serializers.SerializerMethodField(help_text=EXPRESSED_NOT_FELT)
     confidence = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
     model_version = serializers.SerializerMethodField()
-    error_code = serializers.CharField()
+    error_code = serializers.ChoiceField(
+        choices=CAPTURE_ERROR_CODES, help_text="Why the capture failed; empty unless `status` is `failed`."
+    )
 
     def _event(self, capture: Capture) -> EmotionEvent | None:
         return getattr(capture, "event", None)

@@ -44,6 +44,7 @@ class VenueSerializer(LocalizedSerializer):
     name = LocalizedTextField()
     description = LocalizedTextField()
     available_languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    website = serializers.SerializerMethodField()
 
     class Meta:
         model = Venue
@@ -60,6 +61,11 @@ class VenueSerializer(LocalizedSerializer):
             "available_languages",
             "language",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_website(self, venue: Venue) -> str | None:
+        """The venue's web site, or null when it has none (never an empty string typed as a URI)."""
+        return venue.website or None
 
 
 class HallSerializer(LocalizedSerializer):

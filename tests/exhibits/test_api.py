@@ -57,6 +57,15 @@ def test_an_exhibit_off_display_is_not_found(client: APIClient, museum: Venue) -
     assert response.json()["code"] == "not_found"
 
 
+def test_a_venue_without_a_web_site_says_null_not_an_empty_uri(client: APIClient, museum: Venue) -> None:
+    VenueFactory.create(slug="with-site", website="https://museum.example.org/")
+
+    venues = {v["slug"]: v for v in client.get("/api/v1/venues/").json()["results"]}
+
+    assert venues["riverside"]["website"] is None
+    assert venues["with-site"]["website"] == "https://museum.example.org/"
+
+
 def test_an_exhibit_opens_by_its_slug_as_printed_on_its_qr_label(client: APIClient, museum: Venue) -> None:
     exhibit = Exhibit.objects.get(slug="mammoth")
 

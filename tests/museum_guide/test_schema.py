@@ -33,6 +33,15 @@ def test_the_schema_declares_what_the_phone_endpoints_really_send() -> None:
     image = components[upload["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]]["properties"]["image"]
     assert image["format"] == "binary"
     assert "EXIF orientation" in components["CaptureCreateInput"]["properties"]["face_box"]["description"]
+    capture = components["CaptureOutput"]["properties"]
+    status_enum = components[capture["status"]["$ref"].rsplit("/", 1)[-1]]["enum"]
+    assert set(status_enum) == {"pending", "processing", "done", "no_face", "failed"}
+    error_enum = {
+        value for ref in capture["error_code"]["oneOf"] for value in components[ref["$ref"].rsplit("/", 1)[-1]]["enum"]
+    }
+    assert {"", "image_missing", "image_unreadable", "consent_withdrawn", "too_many_attempts"} == error_enum
+    website = components["Venue"]["properties"]["website"]
+    assert website["format"] == "uri" and website["nullable"] is True
 
 
 def test_the_catalogue_schema_generates_without_warnings() -> None:
