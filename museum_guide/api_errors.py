@@ -5,7 +5,7 @@ Validation errors also carry `errors`, the per-field messages, so a client can h
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -41,6 +41,19 @@ def _first_code(codes: Any) -> str:
     return str(codes)
 
 
+def _plain_detail(exc: Exception, context: dict[str, Any]) -> str:
+    """Django's Http404 and PermissionDenied often carry no message: say what was not found or not allowed."""
+    if str(exc):
+        return str(exc)
+    request = context.get("request")
+    wanted = request.query_params.get("format") if request is not None else None
+    if wanted and wanted not in ("json", "api"):
+        return f"This API answers in JSON; format={wanted!r} is not available."
+    if isinstance(exc, Http404):
+        return f"No such resource: {request.path}" if request is not None else "No such resource."
+    return "You may not do this."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF exception handler that renders every error in the `{"code", "detail"}` shape."""
     response = drf_exception_handler(exc, context)
@@ -59,7 +72,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         codes = exc.get_codes()
         body = {"code": codes if isinstance(codes, str) else _first_code(codes), "detail": str(exc.detail)}
     else:  # Http404 / PermissionDenied converted by DRF
-        body = {"code": "not_found" if response.status_code == 404 else "error", "detail": str(exc)}
+        body = {"code": "not_found" if response.status_code == 404 else "error", "detail": _plain_detail(exc, context)}
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         body["code"] = "not_authenticated" if body["code"] != "authentication_failed" else body["code"]
     response.data = body
@@ -70,33 +83,41 @@ def _json_error(code: str, detail: str, status_code: int) -> JsonResponse:
     return JsonResponse({"code": code, "detail": detail}, status=status_code)
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether a request is for the JSON API (which answers errors in its own shape)."""
     return request.path.startswith("/api/")
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django-level 404 (no URL matched): the API error shape under /api/, the HTML page elsewhere."""
-    if not _is_api(request):
+    if not is_api_request(request):
         return defaults.page_not_found(request, exception)
-    return _json_error("not_found", f"No such resource: {request.path}", 404)
+    hint = "" if request.path.endswith("/") else f" (API paths end with a slash: {request.path}/)"
+    return _json_error("not_found", f"No such resource: {request.path}{hint}", 404)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """The last /api/ URL pattern: a JSON 404 for any unknown API path, in DEBUG too (never Django's HTML
+    page), and without APPEND_SLASH's 301 redirect, which would drop a POST body."""
+    return not_found(request, Http404())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django-level 500 in the API error shape (details go to the log, not the client)."""
-    if not _is_api(request):
+    if not is_api_request(request):
         return defaults.server_error(request)
     return _json_error("server_error", "An unexpected error occurred; it has been logged.", 500)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django-level 400 (for example an invalid Host header) in the API error shape."""
-    if not _is_api(request):
+    if not is_api_request(request):
         return defaults.bad_request(request, exception)
     return _json_error("bad_request", "The request could not be understood.", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django-level 403 (for example a CSRF failure) in the API error shape."""
-    if not _is_api(request):
+    if not is_api_request(request):
         return defaults.permission_denied(request, exception)
     return _json_error("permission_denied", "You do not have permission to perform this action.", 403)

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from museum_guide import health
+from museum_guide import api_errors, health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("emotions.urls")),
     path("api/v1/", include("recommendations.urls")),
     path("api/v1/", include("reports.urls")),
+    re_path(r"^api/", api_errors.api_not_found),
     path("reports/", include("reports.dashboard_urls")),
     path("visit/", include("visit.urls")),
 ]

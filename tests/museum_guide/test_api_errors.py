@@ -43,3 +43,52 @@ def test_an_unknown_page_outside_the_api_stays_html() -> None:
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/venues/abc/", "/api/v1/halls/abc/"])
+def test_a_404_from_a_non_numeric_id_still_says_what_was_not_found(url: str) -> None:
+    response = APIClient().get(url)
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": f"No such resource: {url}"}
+
+
+def test_asking_for_another_format_than_json_is_a_404_that_says_why() -> None:
+    response = APIClient().get("/api/v1/exhibits/", {"format": "xml"})
+
+    assert response.status_code == 404
+    assert "answers in JSON" in response.json()["detail"]
+
+
+def test_a_post_without_the_trailing_slash_gets_json_not_a_redirect_page() -> None:
+    response = APIClient().post("/api/v1/visitors", {"consent_emotion_analysis": True}, format="json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"].endswith("(API paths end with a slash: /api/v1/visitors/)")
+
+
+def test_api_messages_stay_in_one_language_whatever_the_browser_asks() -> None:
+    response = APIClient().post(
+        "/api/v1/visitors/", {"consent_emotion_analysis": "vielleicht"}, format="json", HTTP_ACCEPT_LANGUAGE="de"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "consent_emotion_analysis: Must be a valid boolean."
+    assert "Content-Language" not in response
+
+
+def test_pages_outside_the_api_still_follow_the_browser_language() -> None:
+    response = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response["Content-Language"] == "de"
+    assert "Anmelden" in response.content.decode()
+
+
+def test_an_unknown_api_url_is_json_in_debug_mode_too(settings: pytest.FixtureRequest) -> None:
+    settings.DEBUG = True  # type: ignore[attr-defined]
+
+    response = Client().get("/api/v1/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
