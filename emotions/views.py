@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -136,7 +137,9 @@ class CaptureCreateView(VisitorAPIView):
             image_data=image_data,
             face_box=data.validated_data.get("face_box"),
         )
-        return Response(CaptureAcceptedOutputSerializer(capture).data, status=status.HTTP_202_ACCEPTED)
+        # Where to poll, and how soon: a capture is usually read within a second or two.
+        headers = {"Location": reverse("capture-detail", args=[capture.pk]), "Retry-After": "1"}
+        return Response(CaptureAcceptedOutputSerializer(capture).data, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class CaptureDetailView(VisitorAPIView):

@@ -47,6 +47,15 @@ def test_a_selfie_is_accepted_stored_privately_and_enqueued_after_commit(
     assert len(callbacks) == 1  # the classification task, sent only once the row is committed
 
 
+def test_the_202_says_where_and_how_soon_to_poll(visitor_client: APIClient, exhibit: Exhibit) -> None:
+    response = upload(visitor_client, exhibit, images.small_jpeg())
+
+    capture = Capture.objects.get()
+    assert response["Location"] == f"/api/v1/captures/{capture.id}/"
+    assert response["Retry-After"] == "1"
+    assert visitor_client.get(response["Location"]).json()["id"] == str(capture.id)
+
+
 def test_the_exhibit_may_be_given_by_its_slug(visitor_client: APIClient, exhibit: Exhibit) -> None:
     response = upload(visitor_client, exhibit.slug, images.small_jpeg())
 

@@ -1,8 +1,10 @@
 """OpenAPI schema and Swagger UI."""
 
 import io
+import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
@@ -62,3 +64,13 @@ def test_the_swagger_ui_renders() -> None:
     response = Client().get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
+
+
+@pytest.mark.django_db
+def test_the_swagger_ui_loads_only_pinned_files_served_by_this_site() -> None:
+    page = Client().get("/api/docs/").content.decode()
+
+    assert "cdn" not in page.lower() and "@latest" not in page
+    script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', page)
+    assert script and script.group(1).startswith("/static/drf_spectacular_sidecar/")
+    assert finders.find(script.group(1).removeprefix("/static/"))
