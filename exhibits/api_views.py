@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,6 +17,7 @@ from exhibits.languages import UnsupportedLanguageError, requested_languages
 from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
 from exhibits.serializers import ExhibitDetailSerializer, ExhibitSerializer, HallSerializer, VenueSerializer
 from museum_guide.api_errors import ApiError
+from museum_guide.middleware import public_cache
 
 LANG_PARAMETER = OpenApiParameter(
     "lang",
@@ -42,6 +44,13 @@ class LocalizedViewSetMixin:
         context: dict[str, Any] = super().get_serializer_context()  # type: ignore[misc]
         context["languages"] = getattr(self, "languages", [])
         return context
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        """The catalogue is public and the same for every reader of a language: let caches keep it."""
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET" and response.status_code == status.HTTP_200_OK:
+            public_cache(response, settings.CATALOGUE_CACHE_SECONDS)
+        return response
 
 
 @extend_schema_view(list=_localized, retrieve=_localized)

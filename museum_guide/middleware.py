@@ -1,9 +1,12 @@
-"""Language negotiation for pages, not for the API's messages."""
+"""API-wide HTTP behaviour: language negotiation for pages only, and caching rules for API responses."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from museum_guide.api_errors import is_api_request
 
@@ -28,3 +31,27 @@ class PageLocaleMiddleware(LocaleMiddleware):
         if is_api_request(request):
             return response
         return super().process_response(request, response)
+
+
+def public_cache(response: HttpResponseBase, max_age: int) -> HttpResponseBase:
+    """Mark a response as the same for every reader of a language: shared caches may keep it `max_age` s."""
+    patch_cache_control(response, public=True, max_age=max_age)
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+class ApiCacheControlMiddleware:
+    """API responses are `no-store` unless the view declared them public (the catalogue, the notice).
+
+    Personal data (a visitor's profile, journey, captures, recommendations) must not sit in a shared or
+    browser cache. ETags and 304 answers come from Django's ConditionalGetMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if is_api_request(request) and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True)
+        return response

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "museum_guide.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on GET responses and 304 for a matching If-None-Match; caching rules per API response.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "museum_guide.middleware.ApiCacheControlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -212,6 +215,9 @@ ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 
 # Reports: groups with fewer events than this are suppressed (no numbers), so nobody can be singled out.
 REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
+
+# Seconds browsers and shared caches may keep public catalogue responses (venues, halls, exhibits).
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
 
 # Walking speed used to turn distances on a floor into minutes.
 WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)
