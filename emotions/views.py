@@ -107,6 +107,8 @@ class CaptureCreateView(VisitorAPIView):
     """POST /captures/: upload a selfie at an exhibit; 202 while a worker classifies it."""
 
     parser_classes = [MultiPartParser, FormParser]
+    # The photo may be larger than other API bodies: post() applies CAPTURE_MAX_UPLOAD_BYTES itself.
+    checks_own_body_size = True
 
     @extend_schema(
         request={"multipart/form-data": CaptureCreateInputSerializer}, responses={202: CaptureAcceptedOutputSerializer}

@@ -79,7 +79,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def _json_error(code: str, detail: str, status_code: int) -> JsonResponse:
+def json_error(code: str, detail: str, status_code: int) -> JsonResponse:
+    """An error response in the API's shape, for code that runs outside DRF (handlers, middleware)."""
     return JsonResponse({"code": code, "detail": detail}, status=status_code)
 
 
@@ -93,7 +94,7 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if not is_api_request(request):
         return defaults.page_not_found(request, exception)
     hint = "" if request.path.endswith("/") else f" (API paths end with a slash: {request.path}/)"
-    return _json_error("not_found", f"No such resource: {request.path}{hint}", 404)
+    return json_error("not_found", f"No such resource: {request.path}{hint}", 404)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:
@@ -106,18 +107,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django-level 500 in the API error shape (details go to the log, not the client)."""
     if not is_api_request(request):
         return defaults.server_error(request)
-    return _json_error("server_error", "An unexpected error occurred; it has been logged.", 500)
+    return json_error("server_error", "An unexpected error occurred; it has been logged.", 500)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django-level 400 (for example an invalid Host header) in the API error shape."""
     if not is_api_request(request):
         return defaults.bad_request(request, exception)
-    return _json_error("bad_request", "The request could not be understood.", 400)
+    return json_error("bad_request", "The request could not be understood.", 400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django-level 403 (for example a CSRF failure) in the API error shape."""
     if not is_api_request(request):
         return defaults.permission_denied(request, exception)
-    return _json_error("permission_denied", "You do not have permission to perform this action.", 403)
+    return json_error("permission_denied", "You do not have permission to perform this action.", 403)

@@ -8,7 +8,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from museum_guide.api_errors import is_api_request
+from museum_guide.api_errors import is_api_request, json_error
 
 
 class PageLocaleMiddleware(LocaleMiddleware):
@@ -55,3 +55,36 @@ class ApiCacheControlMiddleware:
         if is_api_request(request) and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True)
         return response
+
+
+class ApiBodyLimitMiddleware:
+    """Refuse API request bodies over API_MAX_BODY_BYTES (413) before any parser reads them.
+
+    DRF's parsers read the request stream themselves, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE, so
+    without this an anonymous `POST /visitors/` would parse a body of any size. A view that takes larger
+    bodies (the selfie upload) sets `checks_own_body_size = True` and applies its own limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase], *args: object
+    ) -> HttpResponseBase | None:
+        if not is_api_request(request):
+            return None
+        if getattr(getattr(view_func, "cls", None), "checks_own_body_size", False):
+            return None
+        limit: int = settings.API_MAX_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django's own parsing rejects a malformed header
+        if length > limit:
+            return json_error(
+                "request_too_large", f"The request body is {length:,} bytes; at most {limit:,} are accepted here.", 413
+            )
+        return None

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # ETag on GET responses and 304 for a matching If-None-Match; caching rules per API response.
     "django.middleware.http.ConditionalGetMiddleware",
     "museum_guide.middleware.ApiCacheControlMiddleware",
+    "museum_guide.middleware.ApiBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -215,6 +216,9 @@ ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 
 # Reports: groups with fewer events than this are suppressed (no numbers), so nobody can be singled out.
 REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
+
+# Largest API request body (JSON) accepted; the selfie upload has its own CAPTURE_MAX_UPLOAD_BYTES.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 
 # Seconds browsers and shared caches may keep public catalogue responses (venues, halls, exhibits).
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)

@@ -92,3 +92,22 @@ def test_an_unknown_api_url_is_json_in_debug_mode_too(settings: pytest.FixtureRe
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"language": "' + "x" * 200_000 + '"}', "application/json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json"),
+        ("language=" + "x" * 200_000, "application/x-www-form-urlencoded"),
+    ],
+    ids=["long-json", "deeply-nested-json", "form"],
+)
+def test_an_oversized_body_is_refused_with_413_before_it_is_parsed(body: str, content_type: str) -> None:
+    from emotions.models import Visitor
+
+    response = Client().post("/api/v1/visitors/", body, content_type=content_type)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert Visitor.objects.count() == 0
