@@ -106,7 +106,7 @@ def _api_error_codes() -> set[str]:
     codes: set[str] = set()
     base = Path(settings.BASE_DIR)
     sources = [*(base / "emotions").glob("*.py"), *(base / "recommendations").glob("*.py")]
-    sources += [base / "museum_guide" / "api_errors.py", base / "museum_guide" / "pagination.py"]
+    sources += [base / "museum_guide" / name for name in ("api_errors.py", "pagination.py", "middleware.py")]
     for source in sources:
         text = source.read_text()
         codes |= set(re.findall(r'ApiError\(\s*"(\w+)"', text))
