@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from rest_framework import status
+from rest_framework import exceptions, status
 
 from emotions import classifier as active_model
 from emotions.images import image_sanitize
@@ -41,6 +41,19 @@ logger = logging.getLogger(__name__)
 
 # Files in private storage younger than this may belong to an upload whose row is not committed yet.
 ORPHAN_FILE_GRACE = timedelta(hours=1)
+
+
+class CapturesInFlight(exceptions.Throttled):
+    """429: the visitor already has CAPTURE_MAX_IN_FLIGHT selfies waiting; one must finish first."""
+
+    default_code = "captures_in_flight"
+
+    def __init__(self, in_flight: int) -> None:
+        # A selfie is usually read within a second or two: that is when to try again.
+        super().__init__(
+            wait=2,
+            detail=f"You have {in_flight} photos still being read; send the next one when one of them is done.",
+        )
 
 
 class CaptureProcessingError(Exception):
@@ -243,6 +256,11 @@ def capture_create(
     if not visitor.has_consent:
         # Checked first: without consent the photo is not even decoded.
         raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
+    # A soft cap (two simultaneous uploads may both pass the count): it keeps one phone from filling
+    # the worker queue ahead of every other visitor, which needs no exactness.
+    in_flight = visitor.captures.unfinished().count()
+    if in_flight >= settings.CAPTURE_MAX_IN_FLIGHT:
+        raise CapturesInFlight(in_flight)
     target = _exhibit_resolve(exhibit)
     sanitized = image_sanitize(image_data)
     if face_box is not None:

@@ -51,6 +51,7 @@ class VisitorCreateView(APIView):
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_scope = "visitor_create"
 
     @extend_schema(request=VisitorCreateInputSerializer, responses={201: VisitorCreatedOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -109,6 +110,7 @@ class CaptureCreateView(VisitorAPIView):
     parser_classes = [MultiPartParser, FormParser]
     # The photo may be larger than other API bodies: post() applies CAPTURE_MAX_UPLOAD_BYTES itself.
     checks_own_body_size = True
+    throttle_scope = "capture_upload"
 
     @extend_schema(
         request={"multipart/form-data": CaptureCreateInputSerializer}, responses={202: CaptureAcceptedOutputSerializer}

@@ -152,7 +152,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "museum_guide.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("THROTTLE_ANON", default="60/minute")},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "museum_guide.throttling.VisitorRateThrottle",
+        "museum_guide.throttling.AddressRateThrottle",
+        "museum_guide.throttling.ScopedVisitorOrAddressThrottle",
+    ],
+    # Per minute. Many visitors share a museum's Wi-Fi address, so the address limits only stop scripts.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("THROTTLE_ANON", default="600/minute"),
+        "visitor": env.str("THROTTLE_VISITOR", default="240/minute"),
+        "visitor_create": env.str("THROTTLE_VISITOR_CREATE", default="60/minute"),
+        "capture_upload": env.str("THROTTLE_CAPTURE_UPLOAD", default="20/minute"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -216,6 +227,10 @@ ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 
 # Reports: groups with fewer events than this are suppressed (no numbers), so nobody can be singled out.
 REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
+
+# Selfies of one visitor waiting or being read at once; another upload gets 429 until one finishes, so one
+# phone cannot fill the worker queue ahead of everybody else.
+CAPTURE_MAX_IN_FLIGHT = env.int("CAPTURE_MAX_IN_FLIGHT", default=3)
 
 # Largest API request body (JSON) accepted; the selfie upload has its own CAPTURE_MAX_UPLOAD_BYTES.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)

@@ -1,6 +1,7 @@
 """Project-wide test configuration: markers that need real servers skip clearly without them."""
 
 import os
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -38,3 +39,12 @@ def client_for() -> Callable[[Visitor], APIClient]:
 def visitor_client(visitor: Visitor, client_for: Callable[[Visitor], APIClient]) -> APIClient:
     """An API client authenticated as the `visitor` fixture of the test's package."""
     return client_for(visitor)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with empty request-rate counters (the shared cache would carry them across tests)."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "cache", LocMemCache(f"throttle-{uuid.uuid4()}", {}))
