@@ -39,8 +39,8 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-worker: install  ## a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A museum_guide worker --loglevel=INFO
+worker: install  ## a Celery worker for both queues, selfies and maintenance (needs REDIS_URL)
+	$(BIN)/celery -A museum_guide worker --loglevel=INFO -Q selfies,maintenance
 
 beat: install  ## Celery beat for periodic jobs (needs REDIS_URL)
 	$(BIN)/celery -A museum_guide beat --loglevel=INFO

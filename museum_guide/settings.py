@@ -186,6 +186,14 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+# Selfies and periodic jobs on separate queues, consumed by separate workers in production: a flood of
+# selfies must not delay the job that rescues stuck captures, nor that job delay anybody's selfie.
+CELERY_TASK_DEFAULT_QUEUE = "selfies"
+CELERY_TASK_ROUTES = {
+    "emotions.tasks.requeue_stuck_captures_task": {"queue": "maintenance"},
+    "emotions.tasks.purge_capture_images_task": {"queue": "maintenance"},
+    "emotions.tasks.erase_inactive_visitors_task": {"queue": "maintenance"},
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -37,6 +37,7 @@ class Worker:
         celery = Path(sys.executable).with_name("celery")
         command = [str(celery)] if celery.exists() else [sys.executable, "-m", "celery"]
         command += ["-A", "museum_guide", "worker", "--pool=solo", "--loglevel=INFO", "-n", self.name]
+        command += ["-Q", "selfies,maintenance"]  # one worker for both queues, as `make worker` runs
         command += ["--without-gossip", "--without-mingle"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
