@@ -166,6 +166,8 @@ class Capture(models.Model):
     image_height = models.PositiveIntegerField(null=True, blank=True)
     # Face box the phone found, in pixels of the (EXIF-oriented) image: {"x", "y", "w", "h"}.
     face_box = models.JSONField(null=True, blank=True)
+    # The phone's Idempotency-Key header: a retried upload with the same key returns this capture.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -186,6 +188,11 @@ class Capture(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status=CaptureStatus.FAILED) | ~Q(error_code=""), name="capture_failed_has_error_code"
+            ),
+            models.UniqueConstraint(
+                fields=["visitor", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="capture_visitor_idempotency_key_unique",
             ),
         ]
 

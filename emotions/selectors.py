@@ -59,6 +59,7 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
                 "status": capture.status,
                 "error_code": capture.error_code,
                 "face_box": capture.face_box,
+                "idempotency_key": capture.idempotency_key,
                 "image_width": capture.image_width,
                 "image_height": capture.image_height,
                 "image_stored": bool(capture.image.name),

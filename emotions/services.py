@@ -246,13 +246,23 @@ def _enqueue_classification(capture: Capture) -> None:
 
 
 def capture_create(
-    *, visitor: Visitor, exhibit: str | int, image_data: bytes, face_box: dict[str, int] | None = None
+    *,
+    visitor: Visitor,
+    exhibit: str | int,
+    image_data: bytes,
+    face_box: dict[str, int] | None = None,
+    idempotency_key: str | None = None,
 ) -> Capture:
     """Validate and store a selfie privately, create its pending Capture and enqueue classification.
 
     The row and the file are committed together: the file is written first and deleted again if
-    the row's transaction fails (a crash in between leaves an orphan the purge job removes).
+    the row's transaction fails (a crash in between leaves an orphan the purge job removes). A retry
+    with the same `idempotency_key` (a phone that lost the 202) gets the first capture back, once.
     """
+    if idempotency_key is not None:
+        earlier = Capture.objects.filter(visitor=visitor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
     if not visitor.has_consent:
         # Checked first: without consent the photo is not even decoded.
         raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
@@ -275,8 +285,15 @@ def capture_create(
                 image_width=sanitized.width,
                 image_height=sanitized.height,
                 face_box=face_box,
+                idempotency_key=idempotency_key,
             )
             _enqueue_classification(capture)
+    except IntegrityError:
+        private_storage.delete(name)
+        if idempotency_key is None:
+            raise
+        # The same retry raced this one and won: both get its capture.
+        return Capture.objects.get(visitor=visitor, idempotency_key=idempotency_key)
     except BaseException:
         private_storage.delete(name)
         raise

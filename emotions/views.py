@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -104,6 +106,21 @@ class VisitorEventsView(generics.ListAPIView[EmotionEvent]):
         return selectors.visitor_events(visitor=request_visitor(self.request))
 
 
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,64}")  # printable ASCII without spaces, e.g. a UUID
+
+
+def _idempotency_key(request: Request) -> str | None:
+    """The upload's `Idempotency-Key` header (a retry with the same key returns the same capture)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ApiError(
+            "invalid_idempotency_key", "Idempotency-Key must be 1 to 64 printable ASCII characters, e.g. a UUID."
+        )
+    return key
+
+
 class CaptureCreateView(VisitorAPIView):
     """POST /captures/: upload a selfie at an exhibit; 202 while a worker classifies it."""
 
@@ -113,7 +130,17 @@ class CaptureCreateView(VisitorAPIView):
     throttle_scope = "capture_upload"
 
     @extend_schema(
-        request={"multipart/form-data": CaptureCreateInputSerializer}, responses={202: CaptureAcceptedOutputSerializer}
+        request={"multipart/form-data": CaptureCreateInputSerializer},
+        responses={202: CaptureAcceptedOutputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Optional; a retry with the same key (1-64 printable ASCII characters, e.g. a UUID) "
+                "returns the first capture instead of creating another.",
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         # Refuse oversized bodies before the multipart parser spools them to disk.
@@ -140,6 +167,7 @@ class CaptureCreateView(VisitorAPIView):
             exhibit=data.validated_data["exhibit"],
             image_data=image_data,
             face_box=data.validated_data.get("face_box"),
+            idempotency_key=_idempotency_key(request),
         )
         # Where to poll, and how soon: a capture is usually read within a second or two.
         headers = {"Location": reverse("capture-detail", args=[capture.pk]), "Retry-After": "1"}

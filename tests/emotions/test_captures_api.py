@@ -56,6 +56,47 @@ def test_the_202_says_where_and_how_soon_to_poll(visitor_client: APIClient, exhi
     assert visitor_client.get(response["Location"]).json()["id"] == str(capture.id)
 
 
+def _keyed(client: APIClient, exhibit: Exhibit, key: str) -> Any:
+    """An upload carrying an Idempotency-Key header."""
+    image = SimpleUploadedFile("selfie.jpg", images.small_jpeg(), content_type="image/jpeg")
+    body = {"exhibit": str(exhibit.pk), "image": image}
+    return client.post(URL, body, format="multipart", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_a_retried_upload_with_the_same_idempotency_key_returns_the_first_capture(
+    visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    first = _keyed(visitor_client, exhibit, "6f1c2e1a-retry")
+    retry = _keyed(visitor_client, exhibit, "6f1c2e1a-retry")
+    other = _keyed(visitor_client, exhibit, "another-key")
+
+    assert first.status_code == retry.status_code == other.status_code == 202
+    assert retry.json()["id"] == first.json()["id"] != other.json()["id"]
+    assert Capture.objects.count() == 2 and len(private_files()) == 2
+
+
+def test_an_idempotency_key_is_per_visitor(
+    visitor_client: APIClient, exhibit: Exhibit, client_for: Callable[..., APIClient]
+) -> None:
+    from tests.emotions.factories import VisitorFactory
+
+    mine = _keyed(visitor_client, exhibit, "same-key")
+    theirs = _keyed(client_for(VisitorFactory.create()), exhibit, "same-key")
+
+    assert mine.json()["id"] != theirs.json()["id"]
+
+
+@pytest.mark.parametrize("key", ["", "with space", "x" * 65, "ключ"])
+def test_a_malformed_idempotency_key_is_refused_and_stores_nothing(
+    visitor_client: APIClient, exhibit: Exhibit, key: str
+) -> None:
+    response = _keyed(visitor_client, exhibit, key)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_idempotency_key"
+    assert Capture.objects.count() == 0
+
+
 def test_the_exhibit_may_be_given_by_its_slug(visitor_client: APIClient, exhibit: Exhibit) -> None:
     response = upload(visitor_client, exhibit.slug, images.small_jpeg())
 
