@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 
+def visitor_key(request: Request) -> str | None:
+    """The visitor API key in the request's `Authorization: Token mgv_...` header, if it carries one."""
+    header = authentication.get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != VisitorTokenAuthentication.keyword.lower().encode():
+        return None
+    try:
+        key = header[1].decode()
+    except UnicodeError:
+        return None
+    return key if key.startswith(VisitorToken.PREFIX) else None
+
+
 class VisitorTokenAuthentication(authentication.TokenAuthentication):
     """Authenticates a visitor by an `mgv_`-prefixed key; `request.auth` is the Visitor.
 
@@ -25,14 +37,8 @@ class VisitorTokenAuthentication(authentication.TokenAuthentication):
     """
 
     def authenticate(self, request: Request) -> tuple[AnonymousUser, Visitor] | None:
-        header = authentication.get_authorization_header(request).split()
-        if len(header) != 2 or header[0].lower() != self.keyword.lower().encode():
-            return None
-        try:
-            key = header[1].decode()
-        except UnicodeError:
-            return None
-        if not key.startswith(VisitorToken.PREFIX):
+        key = visitor_key(request)
+        if key is None:
             return None
         token = VisitorToken.objects.select_related("visitor").filter(digest=VisitorToken.hash_key(key)).first()
         if token is None:

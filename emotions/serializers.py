@@ -53,6 +53,10 @@ class VisitorCreatedOutputSerializer(VisitorOutputSerializer):
         return str(self.context["token"])
 
 
+class VisitorTokenOutputSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="The new API key for `Authorization: Token <key>`; shown only once.")
+
+
 class FaceBoxField(serializers.CharField):
     """`x,y,w,h` in pixels of the EXIF-oriented image -> {"x", "y", "w", "h"}."""
 

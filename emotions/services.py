@@ -150,6 +150,20 @@ def visitor_create(
 
 
 @transaction.atomic
+def visitor_token_rotate(*, visitor: Visitor, current_key: str) -> str:
+    """Issue a new API key and revoke the one the request used; returns the new key (shown once)."""
+    VisitorToken.objects.filter(visitor=visitor, digest=VisitorToken.hash_key(current_key)).delete()
+    key = VisitorToken.generate_key()
+    VisitorToken.objects.create(digest=VisitorToken.hash_key(key), visitor=visitor)
+    return key
+
+
+def visitor_token_revoke(*, visitor: Visitor, current_key: str) -> None:
+    """Revoke the API key the request used (sign this phone out); the visitor's other keys and data stay."""
+    VisitorToken.objects.filter(visitor=visitor, digest=VisitorToken.hash_key(current_key)).delete()
+
+
+@transaction.atomic
 def visitor_update(
     *,
     visitor: Visitor,

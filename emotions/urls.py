@@ -7,6 +7,7 @@ from emotions import views
 urlpatterns = [
     path("visitors/", views.VisitorCreateView.as_view(), name="visitor-create"),
     path("visitors/me/", views.VisitorMeView.as_view(), name="visitor-me"),
+    path("visitors/me/token/", views.VisitorTokenView.as_view(), name="visitor-token"),
     path("visitors/me/export/", views.VisitorExportView.as_view(), name="visitor-export"),
     path("visitors/me/events/", views.VisitorEventsView.as_view(), name="visitor-events"),
     path("captures/", views.CaptureCreateView.as_view(), name="capture-create"),

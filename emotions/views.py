@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emotions import selectors, services
-from emotions.authentication import IsVisitor, VisitorTokenAuthentication, request_visitor
+from emotions.authentication import IsVisitor, VisitorTokenAuthentication, request_visitor, visitor_key
 from emotions.classifier import active_model_version
 from emotions.models import EmotionEvent
 from emotions.privacy import privacy_notice
@@ -33,6 +33,7 @@ from emotions.serializers import (
     VisitorCreatedOutputSerializer,
     VisitorCreateInputSerializer,
     VisitorOutputSerializer,
+    VisitorTokenOutputSerializer,
     VisitorUpdateInputSerializer,
 )
 from museum_guide.api_errors import ApiError
@@ -82,6 +83,27 @@ class VisitorMeView(VisitorAPIView):
     def delete(self, request: Request) -> Response:
         services.visitor_erase(visitor=request_visitor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VisitorTokenView(VisitorAPIView):
+    """POST /visitors/me/token/: a new API key replaces the one used; DELETE: revoke the key used (sign out)."""
+
+    @extend_schema(request=None, responses={201: VisitorTokenOutputSerializer})
+    def post(self, request: Request) -> Response:
+        key = services.visitor_token_rotate(visitor=request_visitor(request), current_key=_current_key(request))
+        return Response(VisitorTokenOutputSerializer({"token": key}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.visitor_token_revoke(visitor=request_visitor(request), current_key=_current_key(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _current_key(request: Request) -> str:
+    key = visitor_key(request)
+    if key is None:  # IsVisitor let the request in, so a visitor key authenticated it
+        raise ApiError("not_authenticated", "Send the visitor key as `Authorization: Token mgv_...`.", 401)
+    return key
 
 
 class VisitorExportView(VisitorAPIView):

@@ -255,3 +255,38 @@ def test_readiness_includes_the_model(client: Any) -> None:
     response = client.get("/readyz")
 
     assert response.json()["checks"]["model"] == "ok"
+
+
+def _phone(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def test_rotating_the_key_gives_a_new_one_and_the_old_one_stops_working() -> None:
+    old = APIClient().post("/api/v1/visitors/", {"consent_emotion_analysis": True}, format="json").json()["token"]
+
+    response = _phone(old).post("/api/v1/visitors/me/token/")
+
+    new = response.json()["token"]
+    assert response.status_code == 201 and new.startswith("mgv_") and new != old
+    assert _phone(old).get(ME).status_code == 401
+    assert _phone(new).get(ME).json()["consent_emotion_analysis"] is True
+
+
+def test_revoking_signs_out_this_phone_only_and_keeps_the_visitors_data() -> None:
+    first = APIClient().post("/api/v1/visitors/", {}, format="json").json()["token"]
+    second = _phone(first).post("/api/v1/visitors/me/token/").json()["token"]
+    third = _phone(second).post("/api/v1/visitors/me/token/").json()["token"]  # only `third` is valid now
+    visitor_id = _phone(third).get(ME).json()["id"]
+
+    response = _phone(third).delete("/api/v1/visitors/me/token/")
+
+    assert response.status_code == 204
+    assert [_phone(key).get(ME).status_code for key in (first, second, third)] == [401, 401, 401]
+    assert Visitor.objects.filter(pk=visitor_id).exists()
+
+
+def test_token_endpoints_need_a_visitor_key() -> None:
+    assert APIClient().post("/api/v1/visitors/me/token/").status_code == 401
+    assert APIClient().delete("/api/v1/visitors/me/token/").status_code == 401
