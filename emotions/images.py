@@ -8,11 +8,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 from rest_framework import status
 
 from museum_guide.api_errors import ApiError
 
-ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# iPhones save HEIC by default; pillow-heif lets Pillow decode it (libheif applies its rotation itself).
+register_heif_opener()
+
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
 JPEG_QUALITY = 90
 
 
@@ -63,7 +67,7 @@ def image_sanitize(data: bytes) -> SanitizedImage:
                 if image_format not in ALLOWED_FORMATS:
                     raise ApiError(
                         "unsupported_image_format",
-                        f"{image_format} images are not accepted; send JPEG, PNG or WebP.",
+                        f"{image_format} images are not accepted; send JPEG, HEIC, PNG or WebP.",
                         status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                     )
                 probe.verify()  # structural check (CRCs, chunk layout); the image is unusable after it

@@ -82,7 +82,7 @@ class ImageUploadField(serializers.FileField):
 class CaptureCreateInputSerializer(serializers.Serializer[Any]):
     exhibit = serializers.CharField(max_length=200, help_text="Exhibit id or slug.")
     # Empty files get the dedicated `empty_image` error from the image validation.
-    image = ImageUploadField(allow_empty_file=True, use_url=False, help_text="JPEG, PNG or WebP photo.")
+    image = ImageUploadField(allow_empty_file=True, use_url=False, help_text="JPEG, HEIC, PNG or WebP photo.")
     face_box = FaceBoxField(
         required=False,
         help_text=(

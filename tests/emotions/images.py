@@ -83,6 +83,20 @@ def rotated_jpeg_with_gps() -> bytes:
     return encode(image, exif=exif)
 
 
+def portrait_heic(orientation: int = 1) -> bytes:
+    """The astronaut portrait as an iPhone saves it: HEIC, optionally stored sideways with EXIF orientation."""
+    from pillow_heif import register_heif_opener
+    from skimage import data
+
+    register_heif_opener()
+    image = Image.fromarray(data.astronaut())
+    exif = image.getexif()
+    if orientation != 1:
+        exif[ExifTags.Base.Orientation] = orientation
+        image = image.transpose(Image.Transpose.ROTATE_90)  # the sensor's pixels; EXIF says how to stand them up
+    return encode(image, "HEIF", quality=90, exif=exif.tobytes())
+
+
 def _png_chunk(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 

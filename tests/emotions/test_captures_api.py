@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
@@ -15,6 +16,7 @@ from rest_framework.test import APIClient
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor
 from emotions.tasks import classify_capture_task
 from exhibits.models import Exhibit
+from ml.faces import FaceDetector
 from tests.emotions import images
 from tests.emotions.factories import CaptureFactory, EmotionEventFactory, VisitorFactory
 from tests.exhibits.factories import ExhibitFactory
@@ -116,6 +118,22 @@ def test_the_stored_photo_is_upright_and_carries_no_exif(
         assert dict(image.getexif()) == {}
         assert "exif" not in image.info
     assert b"PhoneCo" not in stored.read_bytes()
+
+
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_an_iphone_heic_selfie_is_read_and_stored_upright_as_jpeg(
+    visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]], orientation: int
+) -> None:
+    response = upload(visitor_client, exhibit, images.portrait_heic(orientation), name="IMG_0001.HEIC")
+
+    assert response.status_code == 202, response.json()
+    (stored,) = private_files()
+    with Image.open(stored) as image:
+        assert image.format == "JPEG" and image.size == (512, 512)
+        rgb = np.asarray(image.convert("RGB"))
+    # Upright: the face is where it is in the upright portrait (box at x=178, y=63), not turned aside.
+    face = FaceDetector().detect(rgb)[0].box
+    assert abs(face.x - 178) < 15 and abs(face.y - 63) < 15
 
 
 def test_an_image_larger_than_djangos_in_memory_limit_is_still_accepted(
