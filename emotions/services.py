@@ -461,16 +461,23 @@ def captures_requeue_stuck(
 ) -> RequeueReport:
     """Enqueue again captures pending/processing for too long; fail those out of attempts.
 
-    A capture is stuck when its worker died (SIGKILL, OOM, deploy) or its message was lost; the
-    task is idempotent, so enqueueing one that is merely slow costs only duplicate work.
+    A capture is stuck when its worker died (SIGKILL, OOM, deploy) or its message was lost. Reading a
+    face takes about a second, so one `processing` for CAPTURE_PROCESSING_STUCK_SECONDS has lost its
+    worker: it is rescued within seconds. A `pending` one may just be waiting in a busy queue, so it
+    waits CAPTURE_STUCK_AFTER_SECONDS (`stuck_after`), or a flood would duplicate the queue. The task is
+    idempotent (one event per capture), so re-enqueueing one that is merely slow costs only duplicate work.
     """
     stuck_after = stuck_after if stuck_after is not None else timedelta(seconds=settings.CAPTURE_STUCK_AFTER_SECONDS)
     max_attempts = max_attempts if max_attempts is not None else settings.CAPTURE_MAX_ATTEMPTS
-    cutoff = timezone.now() - stuck_after
+    now = timezone.now()
+    processing_cutoff = now - timedelta(seconds=settings.CAPTURE_PROCESSING_STUCK_SECONDS)
     # skip_locked: rows a worker holds right now are not stuck, and two beat runs never share rows.
     stuck = list(
         Capture.objects.unfinished()
-        .filter(updated_at__lt=cutoff)
+        .filter(
+            Q(status=CaptureStatus.PROCESSING, updated_at__lt=processing_cutoff)
+            | Q(status=CaptureStatus.PENDING, updated_at__lt=now - stuck_after)
+        )
         .order_by("updated_at")
         .select_for_update(skip_locked=True)[:limit]
     )

@@ -42,8 +42,9 @@ class OnCommitTask(DjangoTask):
     retry_backoff=2,
     retry_backoff_max=60,
     retry_jitter=True,
-    # Classifying one face takes well under a second; these only stop a hung worker. The hard
-    # limit stays below CAPTURE_STUCK_AFTER_SECONDS so the stuck job never races a live run.
+    # Classifying one face takes well under a second; these only stop a hung worker. A run that is
+    # still alive when the stuck job re-enqueues its capture (after CAPTURE_PROCESSING_STUCK_SECONDS)
+    # races the new run harmlessly: the first event wins, the second is dropped by the unique constraint.
     soft_time_limit=60,
     time_limit=90,
 )

@@ -203,7 +203,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Nothing lost: captures whose worker died or whose message vanished are enqueued again.
     "emotions-requeue-stuck-captures": {
         "task": "emotions.tasks.requeue_stuck_captures_task",
-        "schedule": env.float("CAPTURE_REQUEUE_INTERVAL_SECONDS", default=60.0),
+        "schedule": env.float("CAPTURE_REQUEUE_INTERVAL_SECONDS", default=10.0),
     },
     # Visitors inactive for VISITOR_RETENTION_DAYS are erased with everything of theirs.
     "emotions-erase-inactive-visitors": {
@@ -273,8 +273,11 @@ CAPTURE_MAX_PIXELS = env.int("CAPTURE_MAX_PIXELS", default=40_000_000)
 CAPTURE_RETENTION_SECONDS = env.int("CAPTURE_RETENTION_SECONDS", default=0)
 # Days without activity (a selfie or a change of their own data) after which a visitor is erased.
 VISITOR_RETENTION_DAYS = env.int("VISITOR_RETENTION_DAYS", default=30)
-# A capture pending/processing longer than this is enqueued again; must exceed the task's hard time limit.
+# A capture still pending after this long (its message lost) is enqueued again. Long, because under load a
+# pending capture may simply be waiting its turn.
 CAPTURE_STUCK_AFTER_SECONDS = env.int("CAPTURE_STUCK_AFTER_SECONDS", default=300)
+# A capture processing this long lost its worker (reading one face takes about a second): enqueued again.
+CAPTURE_PROCESSING_STUCK_SECONDS = env.int("CAPTURE_PROCESSING_STUCK_SECONDS", default=30)
 # Processing attempts after which a capture fails for good (poison images, dead model).
 CAPTURE_MAX_ATTEMPTS = env.int("CAPTURE_MAX_ATTEMPTS", default=5)
 # Version of the privacy notice (GET /api/v1/privacy/) that a visitor's consent refers to.

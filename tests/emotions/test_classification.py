@@ -218,6 +218,24 @@ def test_stuck_captures_are_requeued_and_fail_after_max_attempts(
     assert services.captures_requeue_stuck().requeued == []
 
 
+def test_a_capture_whose_worker_died_is_rescued_within_seconds_but_a_waiting_one_is_left_in_its_queue(
+    settings: Any, run_on_commit: Callable[..., Any], sent: list[tuple[Any, ...]]
+) -> None:
+    settings.CAPTURE_PROCESSING_STUCK_SECONDS = 30
+    settings.CAPTURE_STUCK_AFTER_SECONDS = 300
+    forty_seconds_ago = timezone.now() - timedelta(seconds=40)
+    orphaned = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
+    waiting = capture_with(images.portrait_jpeg())  # pending: queued behind others, not lost
+    working = capture_with(images.portrait_jpeg(), status=CaptureStatus.PROCESSING, attempts=1)
+    Capture.objects.exclude(pk=working.pk).update(updated_at=forty_seconds_ago)
+
+    report = run_on_commit(services.captures_requeue_stuck)
+
+    assert report.requeued == [orphaned.pk]
+    assert sent == [(str(orphaned.pk),)]
+    assert waiting.pk not in report.requeued and working.pk not in report.requeued
+
+
 def test_the_requeue_job_lets_a_crashed_capture_complete(
     run_on_commit: Callable[..., Any], sent: list[tuple[Any, ...]]
 ) -> None:
