@@ -56,6 +56,7 @@ def worker(transactional_db: None, broker: redis.Redis, emotion_model_path: Path
         EMOTION_MODEL_PATH=str(emotion_model_path),
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
         CAPTURE_STUCK_AFTER_SECONDS="1",
+        CAPTURE_PROCESSING_STUCK_SECONDS="1",
         EMOTION_MODEL_NUM_THREADS="1",
         DJANGO_DEBUG="1",
         PYTHONUNBUFFERED="1",
@@ -145,8 +146,8 @@ def test_a_capture_whose_worker_is_killed_is_completed_once_after_restart_and_re
     assert EmotionEvent.objects.count() == 0
 
     worker.start()
-    time.sleep(1.5)  # let the capture become older than the worker's CAPTURE_STUCK_AFTER_SECONDS=1
-    requeue_stuck_captures_task.delay()  # what beat does every minute
+    time.sleep(1.5)  # let the capture become older than the worker's CAPTURE_PROCESSING_STUCK_SECONDS=1
+    requeue_stuck_captures_task.delay()  # what beat does every 10 seconds
 
     wait_for(lambda: Capture.objects.get(pk=capture_id).status in FINAL, worker)
     capture = Capture.objects.get(pk=capture_id)
