@@ -127,6 +127,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+MEDIA_CACHE_SECONDS = env.int("MEDIA_CACHE_SECONDS", default=3600)
 # Before `collectstatic` (development, tests) STATIC_ROOT does not exist; WhiteNoise need not say so.
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 STORAGES = {

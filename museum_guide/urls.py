@@ -1,11 +1,10 @@
 """Top-level URL configuration."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from museum_guide import api_errors, health
+from museum_guide import api_errors, health, media
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -22,10 +21,10 @@ urlpatterns = [
     path("visit/", include("visit.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public media (exhibit images, nothing personal: selfies live in PRIVATE_MEDIA_ROOT, never under a URL) are
+# served by the app in every mode, so catalogue image URLs work in the compose deployment too. For heavy
+# traffic put a CDN or a web server in front of /media/ (docs in the README); the app then serves it once.
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", media.serve_public_media)]
 
 handler400 = "museum_guide.api_errors.bad_request"
 handler403 = "museum_guide.api_errors.permission_denied"
