@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -58,20 +59,51 @@ class VisitorTokenOutputSerializer(serializers.Serializer[Any]):
 
 
 class FaceBoxField(serializers.CharField):
-    """`x,y,w,h` in pixels of the EXIF-oriented image -> {"x", "y", "w", "h"}."""
+    """`x,y,w,h` in pixels of the EXIF-oriented image -> {"x", "y", "w", "h"}.
 
-    default_error_messages = {"invalid_face_box": "face_box must be four integers x,y,w,h with w, h > 0 and x, y >= 0."}
+    Also accepted, since phone SDKs produce them: a JSON array `[x, y, w, h]` or object
+    `{"x": .., "y": .., "w": .., "h": ..}`, sent as the part's text.
+    """
+
+    default_error_messages = {
+        # DRF formats these messages: the object's braces are doubled.
+        "invalid_face_box": 'face_box must be four integers x,y,w,h (or [x, y, w, h], or {{"x", "y", "w", "h"}}) '
+        "with w, h > 0 and x, y >= 0."
+    }
 
     def to_internal_value(self, data: Any) -> dict[str, int]:  # type: ignore[override]
-        text = super().to_internal_value(data)
-        parts = [part.strip() for part in text.split(",")]
+        if isinstance(data, list | dict):  # a JSON request body
+            values: Any = data
+        else:
+            text = super().to_internal_value(data).strip()
+            try:
+                values = json.loads(text) if text[:1] in "[{" else [part.strip() for part in text.split(",")]
+            except ValueError:
+                self.fail("invalid_face_box")
+        if isinstance(values, dict):
+            if set(values) != {"x", "y", "w", "h"}:
+                self.fail("invalid_face_box")
+            values = [values["x"], values["y"], values["w"], values["h"]]
+        if not isinstance(values, list) or len(values) != 4:
+            self.fail("invalid_face_box")
         try:
-            x, y, w, h = (int(part) for part in parts)
+            # Whole numbers only: bools, fractions ("1.5") and non-ASCII digits are refused.
+            x, y, w, h = (_whole_number(value) for value in values)
         except ValueError:
             self.fail("invalid_face_box")
         if x < 0 or y < 0 or w <= 0 or h <= 0:
             self.fail("invalid_face_box")
         return {"x": x, "y": y, "w": w, "h": h}
+
+
+def _whole_number(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("a boolean is no coordinate")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.lstrip("-").isdigit():
+        return int(value)
+    raise ValueError(f"{value!r} is no whole number")
 
 
 @extend_schema_field(OpenApiTypes.BINARY)
@@ -86,7 +118,8 @@ class CaptureCreateInputSerializer(serializers.Serializer[Any]):
     face_box = FaceBoxField(
         required=False,
         help_text=(
-            "Optional face box from the phone's own face detector, as `x,y,w,h` (integers, e.g. `812,604,1120,1380`) "
+            "Optional face box from the phone's own face detector, as `x,y,w,h` (integers, e.g. `812,604,1120,1380`; "
+            "a JSON array `[x, y, w, h]` or object `{\"x\": .., \"y\": .., \"w\": .., \"h\": ..}` is read too) "
             "in pixels of the full-resolution image after its EXIF orientation is applied (the image as a viewer "
             "shows it upright), origin at the top-left corner. It replaces the server's face detection. A box "
             "that does not fit inside the image gets 400 `face_box_out_of_bounds`; a malformed one 400 "

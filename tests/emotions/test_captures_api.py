@@ -147,9 +147,14 @@ def test_an_image_larger_than_djangos_in_memory_limit_is_still_accepted(
     assert response.status_code == 202, response.json()
 
 
-def test_a_face_box_inside_the_oriented_image_is_kept(visitor_client: APIClient, exhibit: Exhibit) -> None:
+@pytest.mark.parametrize(
+    "face_box", ["5,10,30,45", " 5, 10, 30, 45 ", "[5, 10, 30, 45]", '{"x": 5, "y": 10, "w": 30, "h": 45}']
+)
+def test_a_face_box_inside_the_oriented_image_is_kept(
+    visitor_client: APIClient, exhibit: Exhibit, face_box: str
+) -> None:
     # The sensor image is 60x40 but upright it is 40x60: a box 30 high fits only after orientation.
-    response = upload(visitor_client, exhibit, images.rotated_jpeg_with_gps(), face_box="5,10,30,45")
+    response = upload(visitor_client, exhibit, images.rotated_jpeg_with_gps(), face_box=face_box)
 
     assert response.status_code == 202, response.json()
     assert Capture.objects.get().face_box == {"x": 5, "y": 10, "w": 30, "h": 45}
@@ -182,6 +187,13 @@ BAD_UPLOADS = [
     pytest.param(images.small_jpeg, {"face_box": "a,b,c,d"}, 400, "invalid_face_box", id="face-box-not-numbers"),
     pytest.param(images.small_jpeg, {"face_box": "0,0,0,10"}, 400, "invalid_face_box", id="face-box-empty"),
     pytest.param(images.small_jpeg, {"face_box": "-1,0,10,10"}, 400, "invalid_face_box", id="face-box-negative"),
+    pytest.param(images.small_jpeg, {"face_box": "1.5,0,10,10"}, 400, "invalid_face_box", id="face-box-fraction"),
+    pytest.param(images.small_jpeg, {"face_box": "[1, 2, 3]"}, 400, "invalid_face_box", id="face-box-short-array"),
+    pytest.param(images.small_jpeg, {"face_box": "[true, 0, 5, 5]"}, 400, "invalid_face_box", id="face-box-bool"),
+    pytest.param(
+        images.small_jpeg, {"face_box": '{"x": 1, "y": 2, "w": 3}'}, 400, "invalid_face_box", id="face-box-object-no-h"
+    ),
+    pytest.param(images.small_jpeg, {"face_box": "[1, 2"}, 400, "invalid_face_box", id="face-box-broken-json"),
     pytest.param(
         images.small_jpeg, {"face_box": "40,10,30,20"}, 400, "face_box_out_of_bounds", id="face-box-out-of-bounds"
     ),
