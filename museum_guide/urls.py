@@ -5,6 +5,9 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from museum_guide import api_errors, health, media
+from museum_guide.sign_in import LockoutAdminAuthenticationForm
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from emotions.services import model_labels
 from exhibits.models import Hall, Venue
+from museum_guide.sign_in import LockoutAuthenticationForm
 from reports.permissions import user_is_analyst
 from reports.selectors import min_group_size
 from reports.serializers import EXPRESSED_NOT_FELT
@@ -41,6 +42,7 @@ class ReportsLoginView(LoginView):
 
     template_name = "reports/login.html"
     redirect_authenticated_user = True
+    authentication_form = LockoutAuthenticationForm
 
     def get_default_redirect_url(self) -> str:
         return reverse("reports-dashboard")
