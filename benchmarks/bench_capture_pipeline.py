@@ -107,6 +107,28 @@ class Phone(threading.Thread):
                 self.latencies.append(time.perf_counter() - started)
 
 
+class Flooder(threading.Thread):
+    """One visitor sending `count` selfies as fast as the API takes them, never waiting for a result."""
+
+    def __init__(self, base: str, exhibit_id: int, image: bytes, count: int) -> None:
+        super().__init__(daemon=True)
+        self.base, self.exhibit_id, self.image, self.count = base, exhibit_id, image, count
+        self.answers: Counter[int] = Counter()
+
+    def run(self) -> None:
+        session = requests.Session()
+        visitor = session.post(f"{self.base}/api/v1/visitors/", json={"consent_emotion_analysis": True}, timeout=30)
+        session.headers["Authorization"] = f"Token {visitor.json()['token']}"
+        for _ in range(self.count):
+            response = session.post(
+                f"{self.base}/api/v1/captures/",
+                data={"exhibit": str(self.exhibit_id)},
+                files={"image": ("selfie.jpg", self.image, "image/jpeg")},
+                timeout=30,
+            )
+            self.answers[response.status_code] += 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a Markdown table."""
     p = argparse.ArgumentParser(description="upload -> event latency, end to end")
@@ -115,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--web-workers", type=int, default=2)
     p.add_argument("--poll", type=float, default=0.05, help="seconds between status polls")
+    p.add_argument(
+        "--flood", type=int, default=0,
+        help="one more visitor sends this many selfies at once while the phones measure (fairness scenario)",
+    )  # fmt: skip
     p.add_argument(
         "--photo", choices=("portrait", "phone"), default="portrait",
         help="portrait: the 512x512 astronaut JPEG; phone: a 12 MP selfie (4032x3024)",
@@ -172,13 +198,19 @@ def main(argv: list[str] | None = None) -> int:
         warm = Phone(base, exhibit_id, image, 1, args.poll)
         warm.run()
         phones = [Phone(base, exhibit_id, image, args.uploads, args.poll) for _ in range(args.phones)]
+        flooder = Flooder(base, exhibit_id, image, args.flood) if args.flood else None
         started = time.perf_counter()
         load_before = os.getloadavg()[0]
+        if flooder is not None:
+            flooder.start()
+            time.sleep(0.5)  # the flood is under way before the measured phones upload
         for phone in phones:
             phone.start()
         for phone in phones:
             phone.join()
         elapsed = time.perf_counter() - started
+        if flooder is not None:
+            flooder.join()
     finally:
         for process in processes:
             process.terminate()
@@ -204,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         f"| {uploaded} | {dict(statuses)} | {lost} | {statistics.median(latencies):.2f} | {p95:.2f} "
         f"| {latencies[-1]:.2f} | {len(latencies) / elapsed:.1f} |"
     )
+    if flooder is not None:
+        answers = ", ".join(f"{count} x {code}" for code, count in sorted(flooder.answers.items()))
+        print(f"\nflood: one more visitor sent {args.flood} selfies at once; the API answered {answers}")
     if errors:
         print(f"\n{len(errors)} upload errors, first: {errors[0]}")
     return 0 if lost == 0 and not errors else 1
