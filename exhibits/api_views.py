@@ -16,6 +16,7 @@ from exhibits.filters import ExhibitFilter, HallFilter, VenueFilter
 from exhibits.languages import UnsupportedLanguageError, requested_languages
 from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
 from exhibits.serializers import ExhibitDetailSerializer, ExhibitSerializer, HallSerializer, VenueSerializer
+from exhibits.validators import language_codes
 from museum_guide.api_errors import ApiError
 from museum_guide.middleware import public_cache
 
@@ -24,6 +25,7 @@ LANG_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     description="Language of the texts (wins over Accept-Language); rows without it use their venue's default.",
+    enum=sorted(language_codes()),
 )
 _localized = extend_schema(parameters=[LANG_PARAMETER])
 

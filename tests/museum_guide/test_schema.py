@@ -42,6 +42,8 @@ def test_the_schema_declares_what_the_phone_endpoints_really_send() -> None:
         value for ref in capture["error_code"]["oneOf"] for value in components[ref["$ref"].rsplit("/", 1)[-1]]["enum"]
     }
     assert {"", "image_missing", "image_unreadable", "consent_withdrawn", "too_many_attempts"} == error_enum
+    lang = next(p for p in schema["paths"]["/api/v1/exhibits/"]["get"]["parameters"] if p["name"] == "lang")
+    assert set(lang["schema"]["enum"]) == {"en", "ru", "de", "fr", "es"}
     website = components["Venue"]["properties"]["website"]
     assert website["format"] == "uri" and website["nullable"] is True
 
@@ -74,3 +76,16 @@ def test_the_swagger_ui_loads_only_pinned_files_served_by_this_site() -> None:
     script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', page)
     assert script and script.group(1).startswith("/static/drf_spectacular_sidecar/")
     assert finders.find(script.group(1).removeprefix("/static/"))
+
+
+@pytest.mark.django_db
+def test_every_api_operation_documents_its_errors_in_the_one_error_shape() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "404", "429"} <= set(operation["responses"]), (method, path)
+            assert operation["responses"]["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    upload = schema["paths"]["/api/v1/captures/"]["post"]["responses"]
+    assert {"202", "409", "413", "415", "503"} <= set(upload)
