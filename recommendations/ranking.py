@@ -34,6 +34,38 @@ EXPRESSION_ADJECTIVES: dict[str, str] = {
 }
 
 
+# The same for Russian reason lines, in the instrumental plural they need ("выглядели радостными").
+EXPRESSION_ADJECTIVES_RU: dict[str, str] = {
+    "angry": "сердитыми",
+    "anger": "сердитыми",
+    "disgust": "брезгливыми",
+    "fear": "испуганными",
+    "happy": "радостными",
+    "happiness": "радостными",
+    "neutral": "невозмутимыми",
+    "sad": "грустными",
+    "sadness": "грустными",
+    "surprise": "удивлёнными",
+    "contempt": "презрительными",
+}
+# Reason lines per language (a language without its own lines reads English).
+REASON_LINES: dict[str, dict[str, str]] = {
+    "en": {
+        "new": "New to our data: curators expect visitors to look {adjective} here.",
+        "most": "Most visitors looked {adjective} here.",
+        "top": "Visitors most often looked {adjective} here ({percent}%).",
+        "share": "{percent}% of visitors looked {adjective} here.",
+    },
+    "ru": {
+        "new": "Пока мало данных: по мнению кураторов, посетители выглядят здесь {adjective}.",
+        "most": "Большинство посетителей выглядели здесь {adjective}.",
+        "top": "Чаще всего посетители выглядели здесь {adjective} ({percent}%).",
+        "share": "{percent}% посетителей выглядели здесь {adjective}.",
+    },
+}
+_ADJECTIVES_BY_LANGUAGE = {"ru": EXPRESSION_ADJECTIVES_RU}
+
+
 class UnknownEmotionError(ValueError):
     """An emotion name that is not one of the active model's labels."""
 
@@ -235,19 +267,25 @@ def rank(
     ]
 
 
-def expression_adjective(label: str) -> str:
-    """How a reason line names an expression label ("surprise" -> "surprised")."""
-    return EXPRESSION_ADJECTIVES.get(label, label)
+def expression_adjective(label: str, language: str = "en") -> str:
+    """How a reason line names an expression label ("surprise" -> "surprised", in Russian "удивлёнными")."""
+    return _ADJECTIVES_BY_LANGUAGE.get(language, EXPRESSION_ADJECTIVES).get(label, label)
 
 
-def reason_line(*, label: str, profile: FloatArray, labels: Sequence[str], n_events: int, min_evidence: int) -> str:
-    """A one-line human reason, phrased as expressions the camera saw, never as felt emotions."""
-    adjective = expression_adjective(label)
+def reason_line(
+    *, label: str, profile: FloatArray, labels: Sequence[str], n_events: int, min_evidence: int, language: str = "en"
+) -> str:
+    """A one-line human reason in the reader's language, phrased as expressions the camera saw, never as felt."""
+    if language not in REASON_LINES:
+        language = "en"
+    lines = REASON_LINES[language]
+    adjective = expression_adjective(label, language)
     if n_events < min_evidence:
-        return f"New to our data: curators expect visitors to look {adjective} here."
+        return lines["new"].format(adjective=adjective)
     share = float(profile[list(labels).index(label)])
+    percent = round(100 * share)
     if share >= 0.5:
-        return f"Most visitors looked {adjective} here."
+        return lines["most"].format(adjective=adjective)
     if int(np.argmax(profile)) == list(labels).index(label):
-        return f"Visitors most often looked {adjective} here ({round(100 * share)}%)."
-    return f"{round(100 * share)}% of visitors looked {adjective} here."
+        return lines["top"].format(adjective=adjective, percent=percent)
+    return lines["share"].format(adjective=adjective, percent=percent)

@@ -141,6 +141,7 @@ class VenueRankingData:
 
     venue_id: int
     labels: tuple[str, ...]
+    language: str  # of titles, hall names and reason lines
     exhibits: list[ExhibitSummary]
     index: dict[int, int]
     profiles: FloatArray  # (N, L) smoothed, rows sum to 1
@@ -157,9 +158,9 @@ class VenueRankingData:
         return {label: round(share, digits) for label, share in pairs}
 
 
-def _localized(title: str, translations: Any, language: str) -> str:
-    translated = ((translations or {}).get(language) or {}).get("title") if isinstance(translations, dict) else None
-    return str(translated) if translated else title
+def _localized(value: str, translations: Any, language: str, field: str = "title") -> str:
+    translated = ((translations or {}).get(language) or {}).get(field) if isinstance(translations, dict) else None
+    return str(translated) if translated else value
 
 
 # (venue, labels, language) -> (monotonic time loaded, data): ranking inputs reused for a few seconds.
@@ -201,6 +202,7 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
             "slug",
             "hall_id",
             "hall__name",
+            "hall__translations",
             "hall__floor",
             "dwell_minutes",
             "expected_emotions",
@@ -222,6 +224,7 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
         slug,
         hall_id,
         hall_name,
+        hall_translations,
         floor,
         _dwell,
         prior,
@@ -229,7 +232,8 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
         sum_map,
         top_map,
     ) in enumerate(rows):
-        exhibits.append(ExhibitSummary(pk, _localized(title, translations, language), slug, hall_id, hall_name, floor))
+        hall = _localized(hall_name, hall_translations, language, "name")
+        exhibits.append(ExhibitSummary(pk, _localized(title, translations, language), slug, hall_id, hall, floor))
         sums[i] = ranking.sums_vector(sum_map, labels)
         top[i] = ranking.sums_vector(top_map, labels)
         counts[i] = float(count or 0)
@@ -245,12 +249,13 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
     return VenueRankingData(
         venue_id=venue_id,
         labels=tuple(labels),
+        language=language,
         exhibits=exhibits,
         index=index,
         profiles=profiles,
         top_label_shares=top / np.maximum(counts, 1.0)[:, np.newaxis],
         n_events=counts,
-        dwell=np.array([float(row[7]) for row in rows]),
+        dwell=np.array([float(row[8]) for row in rows]),
         hall_ids=np.array([row[4] for row in rows], dtype=np.int64),
         tags=tags,
         population_mean=np.asarray(population, dtype=np.float64),
@@ -294,6 +299,7 @@ def reason_for(data: VenueRankingData, row: int, label: str) -> str:
         labels=data.labels,
         n_events=int(data.n_events[row]),
         min_evidence=settings.RECOMMENDATIONS_MIN_EVIDENCE,
+        language=data.language,
     )
 
 

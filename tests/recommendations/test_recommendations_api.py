@@ -124,3 +124,19 @@ def test_a_visitor_with_no_wish_at_all_is_asked_for_one(
     response = client.get(URL, {"from_exhibit": small_venue.start.pk})
     assert response.status_code == 400
     assert response.json()["code"] == "emotions_required"
+
+
+def test_a_russian_visitor_reads_hall_names_and_reasons_in_russian(
+    small_venue: SmallVenue, client_for: Callable[[Visitor], APIClient]
+) -> None:
+    for hall in (small_venue.hall_a, small_venue.hall_b, small_venue.hall_c):
+        hall.translations = {"ru": {"name": f"Зал {hall.pk}"}}
+        hall.save()
+    reader = client_for(VisitorFactory.create(language="ru", desired_emotions=["happy"]))
+
+    results = reader.get(URL, {"from_exhibit": small_venue.start.pk}).json()["results"]
+
+    assert results
+    for item in results:
+        assert item["exhibit"]["hall"]["name"].startswith("Зал ")
+        assert not any("a" <= ch.lower() <= "z" for ch in item["reason"]), item["reason"]
