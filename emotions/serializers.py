@@ -112,14 +112,15 @@ class ImageUploadField(serializers.FileField):
 
 
 class CaptureCreateInputSerializer(serializers.Serializer[Any]):
-    exhibit = serializers.CharField(max_length=200, help_text="Exhibit id or slug.")
+    exhibit = serializers.CharField(min_length=1, max_length=200, help_text="Exhibit id or slug.")
     # Empty files get the dedicated `empty_image` error from the image validation.
     image = ImageUploadField(allow_empty_file=True, use_url=False, help_text="JPEG, HEIC, PNG or WebP photo.")
     face_box = FaceBoxField(
         required=False,
+        min_length=1,
         help_text=(
             "Optional face box from the phone's own face detector, as `x,y,w,h` (integers, e.g. `812,604,1120,1380`; "
-            "a JSON array `[x, y, w, h]` or object `{\"x\": .., \"y\": .., \"w\": .., \"h\": ..}` is read too) "
+            'a JSON array `[x, y, w, h]` or object `{"x": .., "y": .., "w": .., "h": ..}` is read too) '
             "in pixels of the full-resolution image after its EXIF orientation is applied (the image as a viewer "
             "shows it upright), origin at the top-left corner. It replaces the server's face detection. A box "
             "that does not fit inside the image gets 400 `face_box_out_of_bounds`; a malformed one 400 "

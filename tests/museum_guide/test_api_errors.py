@@ -111,3 +111,13 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_parsed(body: str, co
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
     assert Visitor.objects.count() == 0
+
+
+def test_json_endpoints_refuse_form_bodies_with_415() -> None:
+    from emotions.models import Visitor
+
+    response = APIClient().post("/api/v1/visitors/", {"consent_emotion_analysis": "0"}, format="multipart")
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type" and response.json()["detail"]
+    assert Visitor.objects.count() == 0
