@@ -1,8 +1,9 @@
 """Reads of the reports app: emotion reports grouped by place or by venue-local time.
 
 Every number here counts *expressed* emotions (facial expressions the camera saw), not felt ones.
-Groups with fewer events than the minimum group size are suppressed: they appear, marked, with no
-numbers at all, so that no visitor can be singled out.
+Groups with fewer distinct visitors than the minimum group size are suppressed: they appear, marked,
+with no numbers at all. Counting people rather than events matters: five selfies of one visitor are
+still one person.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class TopExhibit:
 
 @dataclass(frozen=True)
 class TopExhibitsReport:
-    """The ranking, and how many exhibits were left out because they had too few events."""
+    """The ranking, and how many exhibits were left out because too few visitors contributed to them."""
 
     emotion: str
     min_group_size: int
@@ -121,7 +122,7 @@ class TopExhibitsReport:
 
 
 def min_group_size() -> int:
-    """Groups with fewer events than this are suppressed (settings.REPORT_MIN_GROUP_SIZE)."""
+    """Groups with fewer distinct visitors than this are suppressed (settings.REPORT_MIN_GROUP_SIZE)."""
     return max(1, int(getattr(settings, "REPORT_MIN_GROUP_SIZE", 5)))
 
 
@@ -202,7 +203,7 @@ def emotion_report(
         events = sum(count for count, _ in by_label.values())
         public_key = key.isoformat() if isinstance(key, date) else key
         name = names.get(key, str(public_key))
-        if events < threshold:
+        if visitors.get(key, 0) < threshold:
             groups.append(ReportGroup(key=public_key, name=name, suppressed=True))
             continue
         confidence_sum = sum(total for _, total in by_label.values())

@@ -11,7 +11,7 @@ from reports.selectors import GROUP_BY_CHOICES, ReportFilters
 
 EXPRESSED_NOT_FELT = (
     "Counts of expressed emotions: facial expressions the camera saw, not what visitors felt. "
-    "Days, hours and weekdays are in each venue's own time zone. Groups with fewer events than "
+    "Days, hours and weekdays are in each venue's own time zone. Groups with fewer distinct visitors than "
     "min_group_size are suppressed (no numbers) so that nobody can be singled out."
 )
 

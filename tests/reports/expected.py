@@ -47,7 +47,7 @@ def expected_groups(group_by: str, labels: tuple[str, ...], min_size: int, **fil
         grouped[_key(event, group_by)].append(event)
     result: dict[Any, dict[str, Any]] = {}
     for key, members in grouped.items():
-        if len(members) < min_size:
+        if len({event.visitor_id for event in members}) < min_size:
             result[key] = {"suppressed": True}
             continue
         result[key] = {

@@ -21,9 +21,9 @@ MOMENT = datetime(2025, 5, 5, 10, tzinfo=UTC)
 
 
 def _events(exhibit: Exhibit, labels: list[str]) -> None:
-    visitor = VisitorFactory.create()
+    """One event per label, each by a visitor of its own (groups count distinct visitors)."""
     for minute, label in enumerate(labels):
-        event_at(MOMENT + timedelta(minutes=minute), exhibit=exhibit, visitor=visitor, label=label)
+        event_at(MOMENT + timedelta(minutes=minute), exhibit=exhibit, visitor=VisitorFactory.create(), label=label)
 
 
 def test_exhibits_are_ranked_by_the_share_of_the_emotion(analyst_client: APIClient) -> None:
@@ -34,7 +34,7 @@ def test_exhibits_are_ranked_by_the_share_of_the_emotion(analyst_client: APIClie
     _events(calm, ["neutral"] * 6)
     _events(funny, ["happy"] * 3 + ["neutral"] * 3)
     _events(funnier, ["happy"] * 8 + ["sad"] * 2)
-    _events(tiny, ["happy"] * 4)  # 100% happy but too few events to be shown
+    _events(tiny, ["happy"] * 4)  # 100% happy but too few visitors to be shown
 
     body = analyst_client.get("/api/v1/reports/top-exhibits/", {"emotion": "happy"}).json()
 

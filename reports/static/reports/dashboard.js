@@ -50,7 +50,7 @@
       R.mixChart(document.getElementById("chart-exhibits"), exhibits);
       const hidden = exhibits.groups.filter((group) => group.suppressed).map((group) => group.name);
       document.getElementById("suppressed-exhibits").textContent = hidden.length
-        ? `Suppressed (fewer than ${exhibits.min_group_size} events): ${hidden.join(", ")}.`
+        ? `Suppressed (fewer than ${exhibits.min_group_size} visitors): ${hidden.join(", ")}.`
         : "";
       R.timeChart(document.getElementById("chart-hours"), hours, HOURS, HOURS.map((hour) => `${hour}:00`), emotion);
       R.timeChart(document.getElementById("chart-weekdays"), weekdays, WEEKDAYS, WEEKDAY_NAMES, emotion);

@@ -14,7 +14,7 @@
       if (!group) {
         message.textContent = "No expressions recorded at this exhibit yet.";
       } else if (group.suppressed) {
-        message.textContent = `Fewer than ${report.min_group_size} events: withheld so that nobody can be singled out.`;
+        message.textContent = `Fewer than ${report.min_group_size} visitors: withheld so that nobody can be singled out.`;
       } else {
         // The chart gets its own fixed-height holder so the message below keeps its line.
         const holder = document.createElement("div");
