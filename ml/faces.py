@@ -25,7 +25,7 @@ DEFAULT_DETECTOR = DETECTOR_DIR / "face_detection_yunet_2026may.onnx"
 # Framing of the crop: a square over the box's longer side, plus this fraction of it on every side. Measured
 # on FER2013 val faces pasted into phone photos (label-free geometry, 107 faces): the training faces' own
 # square is 0.98x YuNet's longer box side (IQR 0.91-1.08), centred within 3% of the box centre. Accuracy
-# through the worker's path agreed (margins 0-0.1 best, 0.2 lost 11 points); docs/BENCHMARKS.md.
+# through the worker's path agreed (margins -0.05 and 0 best; 0.1 lost 4.5 points, 0.2 lost 11); docs/BENCHMARKS.md.
 FACE_MARGIN = 0.0
 # Eye-level alignment measured worse than none (FER2013 training faces are not aligned: the model learned
 # faces with their natural tilt), so the worker crops unrotated; `face_crop(align=True)` stays available.
