@@ -28,7 +28,8 @@ from scipy.special import log_softmax, softmax
 
 from ml.checkpoint import CheckpointError, ModelMeta, load_checkpoint, save_checkpoint, write_sha256_sidecar
 from ml.preprocess import normalize
-from training.data import ImageArray, list_image_folder, load_image_folder
+from training.data import ImageArray, load_image_folder
+from training.evaluate import labelled_samples
 from training.metrics import calibration_metrics
 
 logger = logging.getLogger("training.calibrate")
@@ -75,9 +76,7 @@ def fit_temperature(logits: NDArray[Any], targets: NDArray[Any]) -> float:
 def calibrate(checkpoint: Path, data: Path, out: Path, *, batch_size: int = 256) -> dict[str, Any]:
     """Fit T on `data`, write the checkpoint with it to `out`; returns the temperature and metrics before/after."""
     model, meta = load_checkpoint(checkpoint)
-    classes, _ = list_image_folder(data)
-    if tuple(classes) != meta.labels:
-        raise ValueError(f"class folders of {data} {list(classes)} do not match the labels {list(meta.labels)}")
+    labelled_samples(data, meta.labels)
     arrays = load_image_folder(data, meta.input_size, meta.grayscale, None)
     logits = raw_logits(model, meta, arrays, batch_size)
     before = calibration_metrics(softmax(logits / meta.temperature, axis=1), arrays.targets)

@@ -28,6 +28,7 @@ from PIL import Image, ImageOps
 from ml.checkpoint import CheckpointError, load_checkpoint
 from ml.faces import FaceDetector, photo_face_crop
 from ml.inference import EmotionClassifier
+from ml.preprocess import normalize
 from training.data import list_image_folder, load_image_folder
 from training.metrics import calibration_metrics, classification_metrics
 
@@ -72,6 +73,14 @@ def plot_confusion_matrix(cm: NDArray[Any], labels: Sequence[str], path: Path, t
     plt.close(fig)
 
 
+def labelled_samples(data: Path, labels: Sequence[str]) -> list[tuple[Path, int]]:
+    """(file, class index) pairs of an ImageFolder tree; ValueError unless its classes are `labels`, in order."""
+    classes, samples = list_image_folder(data)
+    if tuple(classes) != tuple(labels):
+        raise ValueError(f"class folders of {data} {list(classes)} do not match the checkpoint's labels {list(labels)}")
+    return samples
+
+
 def photo_probabilities(
     classifier: EmotionClassifier, files: Sequence[Path], *, detector: FaceDetector | None = None
 ) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -108,14 +117,9 @@ def run_evaluation(
 ) -> dict[str, Any]:
     """Metrics of a checkpoint on an ImageFolder tree (raises ValueError when classes do not match labels)."""
     model, meta = load_checkpoint(checkpoint)
-    classes, _ = list_image_folder(data)
-    if tuple(classes) != meta.labels:
-        raise ValueError(
-            f"class folders of {data} {list(classes)} do not match the checkpoint's labels {list(meta.labels)}"
-        )
+    samples = labelled_samples(data, meta.labels)
     classifier = EmotionClassifier(model, meta, tta=tta, batch_size=batch_size)
     if photos:
-        _, samples = list_image_folder(data)
         started = time.perf_counter()
         probs, found = photo_probabilities(classifier, [path for path, _ in samples])
         targets = np.array([label for _, label in samples])
@@ -126,19 +130,11 @@ def run_evaluation(
         return _with_run_info(result, checkpoint, meta.version, data, tta, time.perf_counter() - started)
     arrays = load_image_folder(data, meta.input_size, meta.grayscale, cache_dir)
     started = time.perf_counter()
-    probs = np.concatenate(
-        [
-            classifier.forward(
-                torch.from_numpy(np.ascontiguousarray(arrays.images[i : i + batch_size]))
-                .permute(0, 3, 1, 2)
-                .float()
-                .div(255.0)
-                .sub(torch.tensor(meta.mean).view(1, -1, 1, 1))
-                .div(torch.tensor(meta.std).view(1, -1, 1, 1))
-            ).numpy()
-            for i in range(0, len(arrays), batch_size)
-        ]
-    )
+    chunks = []
+    for i in range(0, len(arrays), batch_size):
+        batch = torch.from_numpy(np.ascontiguousarray(arrays.images[i : i + batch_size]))
+        chunks.append(classifier.forward(normalize(batch, meta.mean, meta.std)).numpy())
+    probs = np.concatenate(chunks)
     seconds = time.perf_counter() - started
     result = classification_metrics(arrays.targets, probs.argmax(1), meta.labels)
     result["calibration"] = calibration_metrics(probs, arrays.targets)

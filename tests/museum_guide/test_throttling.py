@@ -79,6 +79,7 @@ def test_a_visitor_with_selfies_still_being_read_must_wait_before_sending_more(
     assert refused.status_code == 429
     assert refused.json()["code"] == "captures_in_flight" and refused["Retry-After"] == "2"
     assert accepted.status_code == 202
+    assert len(private_files()) == 1  # the refused photo was never stored
     assert Capture.objects.filter(visitor=visitor).count() == 5
 
 
