@@ -39,7 +39,7 @@ def report_header(report: EmotionReport) -> list[str]:
 
 
 def report_rows(report: EmotionReport) -> Iterator[list[Any]]:
-    """The header, then one row per group; a suppressed group's numbers are left empty."""
+    """The header, then one row per group; a suppressed group's numbers and withheld cells are left empty."""
     yield report_header(report)
     for group in report.groups:
         row: list[Any] = [group.key, group.name, "true" if group.suppressed else "false"]
@@ -48,7 +48,8 @@ def report_rows(report: EmotionReport) -> Iterator[list[Any]]:
         else:
             row += [group.events, group.visitors, repr(group.mean_confidence)]
             for label in report.labels:
-                row += [group.emotions[label].count, repr(group.emotions[label].share)]
+                cell = group.emotions[label]
+                row += ["" if cell.count is None else cell.count, "" if cell.share is None else repr(cell.share)]
         yield row
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from emotions.services import model_labels
 from exhibits.models import Hall, Venue
+from museum_guide.disclosure import min_group_size
 from museum_guide.sign_in import LockoutAuthenticationForm
 from reports.permissions import user_is_analyst
-from reports.selectors import min_group_size
 from reports.serializers import EXPRESSED_NOT_FELT
 
 

@@ -1,9 +1,10 @@
 """Reads of the reports app: emotion reports grouped by place or by venue-local time.
 
 Every number here counts *expressed* emotions (facial expressions the camera saw), not felt ones.
-Groups with fewer distinct visitors than the minimum group size are suppressed: they appear, marked,
-with no numbers at all. Counting people rather than events matters: five selfies of one visitor are
-still one person.
+What may be shown is decided by museum_guide.disclosure: groups with fewer distinct visitors than the
+minimum group size appear, marked, with no numbers at all (five selfies of one visitor are still one
+person); small emotion cells are withheld with a complementary cell; counts carry a small
+deterministic perturbation so that differences of overlapping reports reveal no small group.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from exhibits.models import Exhibit, Hall, Venue
+from museum_guide import disclosure
 from reports.models import ReportEvent
 
 GroupBy = Literal["exhibit", "hall", "venue", "day", "hour", "weekday"]
@@ -32,8 +33,8 @@ _GROUP_COLUMNS: dict[str, str] = {
     "hour": "local_hour",
     "weekday": "local_weekday",
 }
-# Shares and means are rounded once here, so JSON, CSV and charts show the very same numbers.
-DECIMALS = 6
+# Shares are rounded once here, so JSON, CSV and charts show the very same numbers.
+DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,10 @@ class ReportFilters:
 
 @dataclass(frozen=True)
 class EmotionCount:
-    """Events of one emotion in a group and their share of the group's events."""
+    """Events of one emotion in a group and their share of the group's events; None where withheld."""
 
-    count: int
-    share: float
+    count: int | None
+    share: float | None
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,6 @@ class TopExhibitsReport:
     suppressed_exhibits: int
 
 
-def min_group_size() -> int:
-    """Groups with fewer distinct visitors than this are suppressed (settings.REPORT_MIN_GROUP_SIZE)."""
-    return max(1, int(getattr(settings, "REPORT_MIN_GROUP_SIZE", 5)))
-
-
 def _group_names(group_by: str, keys: Sequence[Any]) -> dict[Any, str]:
     if group_by == "exhibit":
         return dict(Exhibit.objects.filter(pk__in=keys).values_list("pk", "title"))
@@ -143,17 +139,32 @@ def _group_names(group_by: str, keys: Sequence[Any]) -> dict[Any, str]:
     return {key: calendar.day_name[key - 1] for key in keys}
 
 
-def _label_totals(rows: QuerySet[ReportEvent], column: str) -> dict[Any, dict[str, tuple[int, float]]]:
-    """Per group: {label: (events, confidence sum)}."""
-    per_label: dict[Any, dict[str, tuple[int, float]]] = defaultdict(dict)
-    for key, label, count, confidence_sum in (
+@dataclass(frozen=True)
+class _Cell:
+    """One (group, emotion) cell as counted in the database."""
+
+    events: int
+    confidence_sum: float
+    key_sum: int
+    visitors: int
+
+
+def _cells(rows: QuerySet[ReportEvent], column: str) -> dict[Any, dict[str, _Cell]]:
+    """Per group and label: events, confidence sum, key sum and distinct visitors (one query)."""
+    cells: dict[Any, dict[str, _Cell]] = defaultdict(dict)
+    for key, label, count, confidence_sum, key_sum, visitors in (
         rows.values(column, "label")
-        .annotate(n=Count("pk"), confidence_sum=Sum("confidence"))
-        .values_list(column, "label", "n", "confidence_sum")
+        .annotate(
+            n=Count("pk"),
+            confidence_sum=Sum("confidence"),
+            key_sum=Sum("cell_key"),
+            v=Count("visitor_id", distinct=True),
+        )
+        .values_list(column, "label", "n", "confidence_sum", "key_sum", "v")
         .order_by()
     ):
-        per_label[key][label] = (int(count), float(confidence_sum))
-    return per_label
+        cells[key][label] = _Cell(int(count), float(confidence_sum), int(key_sum), int(visitors))
+    return cells
 
 
 def _distinct_visitors(rows: QuerySet[ReportEvent], column: str) -> dict[Any, int]:
@@ -178,52 +189,96 @@ def _distinct_visitors_postgresql(rows: QuerySet[ReportEvent], column: str) -> d
     return result
 
 
-def _run_aggregate(
-    rows: QuerySet[ReportEvent], column: str
-) -> tuple[dict[Any, dict[str, tuple[int, float]]], dict[Any, int]]:
+def _run_aggregate(rows: QuerySet[ReportEvent], column: str) -> tuple[dict[Any, dict[str, _Cell]], dict[Any, int]]:
     if connection.vendor != "postgresql":
-        return _label_totals(rows, column), _distinct_visitors(rows, column)
+        return _cells(rows, column), _distinct_visitors(rows, column)
     # JIT compilation costs more than it saves on these short scans (measured: +20-100 ms per query).
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-        return _label_totals(rows, column), _distinct_visitors_postgresql(rows, column)
+        return _cells(rows, column), _distinct_visitors_postgresql(rows, column)
+
+
+def _shown_group(
+    key: int | str, name: str, cells: dict[str, _Cell], visitors: int, labels: Sequence[str], k: int
+) -> ReportGroup:
+    """A group with at least k visitors: perturbed counts, withheld small cells (museum_guide.disclosure)."""
+    withheld = disclosure.withheld_cells({label: cell.visitors for label, cell in cells.items()}, k)
+    key_sum = sum(cell.key_sum for cell in cells.values())
+    raw_events = sum(cell.events for cell in cells.values())
+    events = disclosure.perturbed(raw_events, key_sum)
+    emotions = {}
+    for label in labels:
+        cell = cells.get(label)
+        if label in withheld:
+            emotions[label] = EmotionCount(count=None, share=None)
+            continue
+        count = 0 if cell is None else disclosure.perturbed(cell.events, cell.key_sum)
+        emotions[label] = EmotionCount(count=count, share=round(count / events, DECIMALS) if events else 0.0)
+    return ReportGroup(
+        key=key,
+        name=name,
+        suppressed=False,
+        events=events,
+        visitors=disclosure.perturbed(visitors, key_sum, salt=1),
+        mean_confidence=round(sum(cell.confidence_sum for cell in cells.values()) / raw_events, 2),
+        emotions=emotions,
+    )
+
+
+def _emotion_group(
+    key: int | str, name: str, cells: dict[str, _Cell], emotion: str, labels: Sequence[str], k: int
+) -> ReportGroup:
+    """A group under an emotion filter: exactly the group's cell of that emotion, shown only where the cell is.
+
+    Deriving it from the unfiltered group (rather than counting the filtered rows afresh) is what makes
+    "unfiltered minus ?emotion=X" reveal nothing: both reads show the same perturbed count, or neither does.
+    """
+    withheld = disclosure.withheld_cells({label: cell.visitors for label, cell in cells.items()}, k)
+    cell = cells[emotion]
+    if emotion in withheld:
+        return ReportGroup(key=key, name=name, suppressed=True)
+    count = disclosure.perturbed(cell.events, cell.key_sum)
+    return ReportGroup(
+        key=key,
+        name=name,
+        suppressed=False,
+        events=count,
+        visitors=disclosure.perturbed(cell.visitors, cell.key_sum, salt=1),
+        mean_confidence=round(cell.confidence_sum / cell.events, 2),
+        emotions={
+            label: EmotionCount(count=count if label == emotion else 0, share=1.0 if label == emotion else 0.0)
+            for label in labels
+        },
+    )
 
 
 def emotion_report(
     *, group_by: str, filters: ReportFilters, labels: Sequence[str], min_size: int | None = None
 ) -> EmotionReport:
-    """Events, distinct visitors, mean confidence and count/share per emotion for each group."""
+    """Events, distinct visitors, mean confidence and count/share per emotion for each group.
+
+    Every number passes museum_guide.disclosure: groups of fewer than k distinct visitors are
+    suppressed, small emotion cells are withheld with a complementary one, and counts are perturbed.
+    """
     column = _GROUP_COLUMNS[group_by]
-    threshold = min_group_size() if min_size is None else min_size
-    per_label, visitors = _run_aggregate(ReportEvent.objects.filter(filters.as_q()), column)
-    names = _group_names(group_by, list(per_label))
+    threshold = disclosure.min_group_size() if min_size is None else min_size
+    # The emotion filter selects a cell of the whole group (see _emotion_group), so rows are not narrowed by it.
+    scope = replace(filters, emotion=None)
+    per_group, visitors = _run_aggregate(ReportEvent.objects.filter(scope.as_q()), column)
+    if filters.emotion:
+        per_group = {key: cells for key, cells in per_group.items() if filters.emotion in cells}
+    names = _group_names(group_by, list(per_group))
     groups = []
-    for key, by_label in per_label.items():
-        events = sum(count for count, _ in by_label.values())
+    for key, cells in per_group.items():
         public_key = key.isoformat() if isinstance(key, date) else key
         name = names.get(key, str(public_key))
         if visitors.get(key, 0) < threshold:
             groups.append(ReportGroup(key=public_key, name=name, suppressed=True))
-            continue
-        confidence_sum = sum(total for _, total in by_label.values())
-        groups.append(
-            ReportGroup(
-                key=public_key,
-                name=name,
-                suppressed=False,
-                events=events,
-                visitors=visitors.get(key, 0),
-                mean_confidence=round(confidence_sum / events, DECIMALS),
-                emotions={
-                    label: EmotionCount(
-                        count=by_label.get(label, (0, 0.0))[0],
-                        share=round(by_label.get(label, (0, 0.0))[0] / events, DECIMALS),
-                    )
-                    for label in labels
-                },
-            )
-        )
+        elif filters.emotion:
+            groups.append(_emotion_group(public_key, name, cells, filters.emotion, labels, threshold))
+        else:
+            groups.append(_shown_group(public_key, name, cells, visitors[key], labels, threshold))
     if group_by in ("exhibit", "hall", "venue"):
         groups.sort(key=lambda group: (group.name.casefold(), str(group.key)))
     else:
@@ -240,23 +295,26 @@ def top_exhibits(
     # The share needs all of an exhibit's events, so an emotion filter must not narrow the rows.
     scope = ReportFilters(date_from=filters.date_from, date_to=filters.date_to, venue=filters.venue, hall=filters.hall)
     report = emotion_report(group_by="exhibit", filters=scope, labels=labels, min_size=min_size)
-    shown = [group for group in report.groups if not group.suppressed and group.emotions is not None]
-    shown.sort(key=lambda g: (-g.emotions[emotion].share, -g.emotions[emotion].count, g.name.casefold()))  # type: ignore[index]
-    ranked = []
-    for rank, group in enumerate(shown[:limit], start=1):
-        assert group.emotions is not None and group.events is not None
-        ranked.append(
-            TopExhibit(
-                rank=rank,
-                exhibit=int(group.key),
-                name=group.name,
-                events=group.events,
-                visitors=group.visitors or 0,
-                count=group.emotions[emotion].count,
-                share=group.emotions[emotion].share,
-                mean_confidence=group.mean_confidence or 0.0,
-            )
+    # An exhibit whose cell of this emotion is withheld cannot be ranked by it: it counts as suppressed.
+    shown = [
+        (group, group.emotions[emotion])
+        for group in report.groups
+        if not group.suppressed and group.emotions is not None and group.emotions[emotion].count is not None
+    ]
+    shown.sort(key=lambda item: (-(item[1].share or 0.0), -(item[1].count or 0), item[0].name.casefold()))
+    ranked = [
+        TopExhibit(
+            rank=rank,
+            exhibit=int(group.key),
+            name=group.name,
+            events=group.events or 0,
+            visitors=group.visitors or 0,
+            count=cell.count or 0,
+            share=cell.share or 0.0,
+            mean_confidence=group.mean_confidence or 0.0,
         )
+        for rank, (group, cell) in enumerate(shown[:limit], start=1)
+    ]
     return TopExhibitsReport(
         emotion=emotion,
         min_group_size=report.min_group_size,

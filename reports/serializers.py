@@ -11,8 +11,11 @@ from reports.selectors import GROUP_BY_CHOICES, ReportFilters
 
 EXPRESSED_NOT_FELT = (
     "Counts of expressed emotions: facial expressions the camera saw, not what visitors felt. "
-    "Days, hours and weekdays are in each venue's own time zone. Groups with fewer distinct visitors than "
-    "min_group_size are suppressed (no numbers) so that nobody can be singled out."
+    "Days, hours and weekdays are in each venue's own time zone. So that nobody can be singled out, groups with "
+    "fewer distinct visitors than min_group_size are suppressed (no numbers), an emotion seen on fewer than "
+    "min_group_size visitors is withheld (null) together with one more emotion of its group, and every count "
+    "is perturbed by at most 2 (the same group always shows the same numbers); shares are computed from the "
+    "perturbed counts."
 )
 
 
@@ -75,16 +78,18 @@ class TopExhibitsInputSerializer(ReportFiltersInputSerializer):
 
 
 class EmotionCountOutputSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField()
-    share = serializers.FloatField(help_text="count / events of the group.")
+    count = serializers.IntegerField(allow_null=True, help_text="Perturbed by at most 2; null where withheld.")
+    share = serializers.FloatField(allow_null=True, help_text="count / events of the group; null where withheld.")
 
 
 class ReportGroupOutputSerializer(serializers.Serializer[Any]):
     key = serializers.JSONField(help_text="Exhibit/hall/venue id, ISO date, hour 0-23 or ISO weekday 1-7.")
     name = serializers.CharField()
-    suppressed = serializers.BooleanField(help_text="Too few events: all numbers are withheld (null).")
-    events = serializers.IntegerField(allow_null=True)
-    visitors = serializers.IntegerField(allow_null=True, help_text="Distinct visitors (exact).")
+    suppressed = serializers.BooleanField(
+        help_text="Fewer distinct visitors than min_group_size: all numbers are withheld (null)."
+    )
+    events = serializers.IntegerField(allow_null=True, help_text="Perturbed by at most 2.")
+    visitors = serializers.IntegerField(allow_null=True, help_text="Distinct visitors, perturbed by at most 2.")
     mean_confidence = serializers.FloatField(allow_null=True)
     emotions = serializers.DictField(child=EmotionCountOutputSerializer(), allow_null=True)
 
@@ -112,5 +117,7 @@ class TopExhibitsOutputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(default=EXPRESSED_NOT_FELT)
     emotion = serializers.CharField()
     min_group_size = serializers.IntegerField()
-    suppressed_exhibits = serializers.IntegerField(help_text="Exhibits not ranked because they had too few events.")
+    suppressed_exhibits = serializers.IntegerField(
+        help_text="Exhibits not ranked because too few visitors contributed to them or to this emotion there."
+    )
     exhibits = TopExhibitOutputSerializer(many=True)

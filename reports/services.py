@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from emotions.models import EmotionEvent
 from exhibits.models import Exhibit, Hall, Venue
+from museum_guide.disclosure import record_key, record_key_prefix
 from reports.models import ReportEvent
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def _local_parts(moment: datetime, time_zone: str) -> tuple[datetime, int, int]:
     return local, local.hour, local.isoweekday()
 
 
-def _report_row(event: EmotionEvent, exhibit: Exhibit) -> ReportEvent:
+def _report_row(event: EmotionEvent, exhibit: Exhibit, prefix: str) -> ReportEvent:
     venue = exhibit.hall.venue
     local, hour, weekday = _local_parts(event.created_at, venue.time_zone)
     return ReportEvent(
@@ -40,6 +41,7 @@ def _report_row(event: EmotionEvent, exhibit: Exhibit) -> ReportEvent:
         visitor_id=event.visitor_id,
         label=event.label,
         confidence=event.confidence,
+        cell_key=record_key(event.pk, prefix),
         local_date=local.date(),
         local_hour=hour,
         local_weekday=weekday,
@@ -49,7 +51,7 @@ def _report_row(event: EmotionEvent, exhibit: Exhibit) -> ReportEvent:
 def report_event_record(*, event: EmotionEvent) -> ReportEvent:
     """Add one new event to the reports (runs in the event's transaction, so a rollback drops both)."""
     exhibit = Exhibit.objects.select_related("hall__venue").get(pk=event.exhibit_id)
-    row = _report_row(event, exhibit)
+    row = _report_row(event, exhibit, record_key_prefix())
     row.save(force_insert=True)
     return row
 
@@ -75,18 +77,20 @@ def _rebuild_in_sql(exhibit_ids: list[int] | None) -> int:
     exhibit_table = Exhibit._meta.db_table
     hall_table = Hall._meta.db_table
     venue_table = Venue._meta.db_table
-    where, params = "", []
+    where, params = "", list[object]()
     if exhibit_ids is not None:
         if not exhibit_ids:
             return 0
         where, params = "WHERE e.exhibit_id = ANY(%s)", [exhibit_ids]
+    params.insert(0, record_key_prefix())
     local = "(e.created_at AT TIME ZONE v.time_zone)"
     # ON CONFLICT: an event committed while this runs may already have inserted its own row.
     sql = f"""
         INSERT INTO {ReportEvent._meta.db_table}
-            (event_id, exhibit_id, hall_id, venue_id, visitor_id, label, confidence,
+            (event_id, exhibit_id, hall_id, venue_id, visitor_id, label, confidence, cell_key,
              local_date, local_hour, local_weekday)
         SELECT e.id, e.exhibit_id, x.hall_id, h.venue_id, e.visitor_id, e.label, e.confidence,
+               ('x' || substr(md5(%s || e.id::text), 1, 8))::bit(32)::int & 2147483647,
                {local}::date, EXTRACT(HOUR FROM {local})::smallint, EXTRACT(ISODOW FROM {local})::smallint
         FROM {event_table} e
         JOIN {exhibit_table} x ON x.id = e.exhibit_id
@@ -108,9 +112,9 @@ def _rebuild_in_python(exhibit_ids: list[int] | None) -> int:
     events = EmotionEvent.objects.filter(exhibit_id__in=list(by_id)).only(
         "pk", "exhibit_id", "visitor_id", "label", "confidence", "created_at"
     )
-    written, batch = 0, []
+    written, batch, prefix = 0, [], record_key_prefix()
     for event in events.order_by("pk").iterator(chunk_size=REBUILD_BATCH_SIZE):
-        batch.append(_report_row(event, by_id[event.exhibit_id]))
+        batch.append(_report_row(event, by_id[event.exhibit_id], prefix))
         if len(batch) >= REBUILD_BATCH_SIZE:
             written += len(ReportEvent.objects.bulk_create(batch))
             batch = []

@@ -9,6 +9,7 @@ import pytest
 from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
+from museum_guide.disclosure import NOISE_RANGE
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory, HallFactory, VenueFactory
 from tests.reports.conftest import LABELS, Scene, event_at
@@ -42,7 +43,8 @@ def test_a_tokyo_event_at_23_30_utc_counts_on_the_next_local_day(
     assert [group["key"] for group in get_report(group_by="hour")["groups"]] == [8]
     weekday = get_report(group_by="weekday")["groups"]
     assert [(group["key"], group["name"]) for group in weekday] == [(2, "Tuesday")]
-    assert get_report(group_by="day", date_from="2025-03-04", date_to="2025-03-04")["groups"][0]["events"] == 1
+    only = get_report(group_by="day", date_from="2025-03-04", date_to="2025-03-04")["groups"]
+    assert [(group["key"], group["suppressed"]) for group in only] == [("2025-03-04", False)]
     assert get_report(group_by="day", date_to="2025-03-03")["groups"] == []
 
 
@@ -149,7 +151,10 @@ def test_labels_are_the_active_models_not_a_fixed_list(
     body = get_report(group_by="exhibit")
 
     assert body["labels"] == ["calm", "awe"]
-    assert body["groups"][0]["emotions"] == {"calm": {"count": 0, "share": 0.0}, "awe": {"count": 1, "share": 1.0}}
+    emotions = body["groups"][0]["emotions"]
+    assert list(emotions) == ["calm", "awe"]
+    assert emotions["calm"] == {"count": 0, "share": 0.0}
+    assert emotions["awe"]["count"] <= 1 + NOISE_RANGE
 
 
 def test_the_report_says_it_counts_expressed_not_felt_emotions(get_report: Callable[..., dict]) -> None:
