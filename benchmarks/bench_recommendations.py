@@ -6,7 +6,7 @@
 
 Builds once (reused while the venue exists; drop and create the database for a fresh one) a venue
 of 10 halls on 2 floors with 200 exhibits, 20 000 visitors and N captures + emotion events
-generated in bulk by SQL, then rebuilds the profiles with `rebuild_emotion_profiles`' service.
+generated in bulk by SQL, then publishes the profile snapshots with `rebuild_emotion_profiles`' service.
 Requests go through the full Django stack (middleware, token auth, serializers) in process with
 DEBUG off, one at a time.
 """
@@ -32,7 +32,7 @@ from django_bench import FER_LABELS, percentile  # noqa: E402
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken  # noqa: E402
 from exhibits.models import Exhibit, Hall, Passage, Venue  # noqa: E402
 from recommendations import selectors  # noqa: E402
-from recommendations.services import profiles_rebuild  # noqa: E402
+from recommendations.services import profiles_publish  # noqa: E402
 
 SLUG = "bench-venue"
 
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
             venue = build_venue()
         generate_events(venue, args.events, args.visitors)
         started = time.perf_counter()
-        profiles_rebuild()
+        profiles_publish()
         print(f"rebuild_emotion_profiles: {time.perf_counter() - started:.1f} s", flush=True)
     n_events = EmotionEvent.objects.filter(exhibit__hall__venue=venue).count()
     exhibit_ids = list(Exhibit.objects.filter(hall__venue=venue).values_list("pk", flat=True))

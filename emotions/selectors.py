@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from emotions.models import Capture, EmotionEvent, Visitor
-from exhibits.extensions import ExhibitStats
 
 
 def visitor_events(*, visitor: Visitor) -> QuerySet[EmotionEvent]:
@@ -82,41 +79,4 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
             }
             for event in events
         ],
-    }
-
-
-def exhibit_stats(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]:
-    """Events per exhibit and their mean score vector, in two queries (the exhibits stats provider).
-
-    The mean is over all events of the exhibit; a label absent from some events' vectors (events of
-    an older model with other labels) counts as 0 there, so each profile still sums to 1.
-    """
-    ids = list(exhibit_ids)
-    counts = dict(
-        EmotionEvent.objects.filter(exhibit_id__in=ids)
-        .values("exhibit_id")
-        .annotate(n=Count("pk"))
-        .values_list("exhibit_id", "n")
-    )
-    if not counts:
-        return {}
-    table = EmotionEvent._meta.db_table
-    placeholders = ", ".join(["%s"] * len(counts))
-    # Summing inside the database keeps a busy exhibit's million score vectors out of Python.
-    if connection.vendor == "postgresql":
-        each, value = "jsonb_each_text(e.scores)", "j.value::double precision"
-    else:  # SQLite (and others with a json_each table function)
-        each, value = "json_each(e.scores)", "j.value"
-    sql = (
-        f"SELECT e.exhibit_id, j.key, SUM({value}) FROM {table} e, {each} j "
-        f"WHERE e.exhibit_id IN ({placeholders}) GROUP BY e.exhibit_id, j.key"
-    )
-    totals: dict[int, dict[str, float]] = {pk: {} for pk in counts}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(counts))
-        for exhibit_id, label, total in cursor.fetchall():
-            totals[exhibit_id][label] = float(total)
-    return {
-        pk: ExhibitStats(n_events=n, emotion_profile={label: total / n for label, total in sorted(totals[pk].items())})
-        for pk, n in counts.items()
     }

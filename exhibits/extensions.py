@@ -1,6 +1,7 @@
 """Extension point: other apps supply per-exhibit statistics without `exhibits` importing them.
 
-The exhibit detail endpoint shows `n_events` and `emotion_profile`. They come from the emotions app,
+The exhibit detail endpoint shows what visitors' expressions there add up to (the published profile
+snapshot: `visitors`, `visitor_emotions`, `emotion_profile`). It comes from the recommendations app,
 which `exhibits` must not import (see docs/ARCHITECTURE.md). So the emotions app registers a provider
 at ready time:
 
@@ -10,22 +11,27 @@ at ready time:
         register_exhibit_stats_provider(emotions.selectors.exhibit_stats)
 
 A provider takes exhibit ids and returns `{exhibit_id: ExhibitStats}` in a constant number of queries;
-ids it omits get `EMPTY_EXHIBIT_STATS` (0 events, empty profile). Without a provider every exhibit
-shows `n_events=0` and `emotion_profile={}`.
+ids it omits get `EMPTY_EXHIBIT_STATS` (nothing published). Without a provider every exhibit
+shows `visitors=0`, `visitor_emotions=null` and `emotion_profile={}`.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 
 
 @dataclass(frozen=True)
 class ExhibitStats:
-    """What visitors' expressions at an exhibit add up to."""
+    """What visitors' expressions at an exhibit add up to, as published (never the live events)."""
 
-    n_events: int = 0
-    # Share of events per emotion label, e.g. {"happy": 0.62, "surprise": 0.21, ...}.
+    # Distinct visitors behind the published snapshot, as a bucket (0: nothing published yet).
+    visitors: int = 0
+    # The profile recommendations use: visitors' part blended with the curators' prior, {label: share}.
     emotion_profile: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    # What visitors showed (the snapshot alone), {label: share}; None before the first publication.
+    visitor_emotions: Mapping[str, float] | None = None
+    published_at: datetime | None = None
 
 
 EMPTY_EXHIBIT_STATS = ExhibitStats()

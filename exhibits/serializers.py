@@ -133,23 +133,51 @@ class ExhibitSerializer(LocalizedSerializer):
 
 
 class ExhibitDetailSerializer(ExhibitSerializer):
-    """One exhibit with what visitors' expressions there add up to (context["exhibit_stats"])."""
+    """One exhibit with its published emotion profile snapshot (context["exhibit_stats"])."""
 
-    n_events = serializers.SerializerMethodField(help_text="Number of emotion events recorded at this exhibit.")
+    visitors = serializers.SerializerMethodField(
+        help_text="Distinct visitors behind the published profile, rounded down to 5, 10, 20, 50, 100, 200, 500, "
+        "1000 ...; 0 until at least REPORT_MIN_GROUP_SIZE visitors contributed."
+    )
+    visitor_emotions = serializers.SerializerMethodField(
+        help_text="What visitors' faces showed here (expressed, not felt emotions): each visitor's mean score "
+        "vector, averaged over visitors and rounded to 0.01. A snapshot: it changes only after at least "
+        "REPORT_MIN_GROUP_SIZE new visitors. null until the first one."
+    )
     emotion_profile = serializers.SerializerMethodField(
-        help_text="Share of recorded (expressed, not felt) emotions per label; {} until there are events."
+        help_text="The profile recommendations use: visitor_emotions blended with the curators' prior "
+        "(expected_emotions), weighted by visitors; the prior alone before the first snapshot."
+    )
+    emotion_profile_published_at = serializers.SerializerMethodField(
+        help_text="When visitor_emotions was published; null until the first snapshot."
     )
 
     class Meta(ExhibitSerializer.Meta):
-        fields = [*ExhibitSerializer.Meta.fields, "n_events", "emotion_profile"]
+        fields = [
+            *ExhibitSerializer.Meta.fields,
+            "visitors",
+            "visitor_emotions",
+            "emotion_profile",
+            "emotion_profile_published_at",
+        ]
 
     def _stats(self, obj: Exhibit) -> ExhibitStats:
         stats: dict[int, ExhibitStats] = self.context.get("exhibit_stats", {})
         return stats.get(obj.pk, EMPTY_EXHIBIT_STATS)
 
-    def get_n_events(self, obj: Exhibit) -> int:
-        return self._stats(obj).n_events
+    def get_visitors(self, obj: Exhibit) -> int:
+        return self._stats(obj).visitors
+
+    @extend_schema_field(serializers.DictField(child=serializers.FloatField(), allow_null=True))
+    def get_visitor_emotions(self, obj: Exhibit) -> dict[str, float] | None:
+        shares = self._stats(obj).visitor_emotions
+        return None if shares is None else dict(shares)
 
     @extend_schema_field(serializers.DictField(child=serializers.FloatField()))
     def get_emotion_profile(self, obj: Exhibit) -> dict[str, float]:
         return dict(self._stats(obj).emotion_profile)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_emotion_profile_published_at(self, obj: Exhibit) -> str | None:
+        published = self._stats(obj).published_at
+        return None if published is None else serializers.DateTimeField().to_representation(published)

@@ -204,6 +204,7 @@ CELERY_TASK_ROUTES = {
     "emotions.tasks.requeue_stuck_captures_task": {"queue": "maintenance"},
     "emotions.tasks.purge_capture_images_task": {"queue": "maintenance"},
     "emotions.tasks.erase_inactive_visitors_task": {"queue": "maintenance"},
+    "recommendations.tasks.publish_due_profiles_task": {"queue": "maintenance"},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -221,6 +222,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "emotions.tasks.erase_inactive_visitors_task",
         "schedule": env.float("VISITOR_RETENTION_INTERVAL_SECONDS", default=3600.0),
     },
+    # Exhibit profile snapshots that became due without a new event (bulk loads, a fresh migration).
+    "recommendations-publish-due-profiles": {
+        "task": "recommendations.tasks.publish_due_profiles_task",
+        "schedule": env.float("PROFILE_PUBLISH_INTERVAL_SECONDS", default=3600.0),
+    },
     # Selfies kept past their retention (or orphaned by a crash) are deleted.
     "emotions-purge-capture-images": {
         "task": "emotions.tasks.purge_capture_images_task",
@@ -237,14 +243,15 @@ RECOMMENDATIONS_SENSITIVITY_STRENGTH = env.float("RECOMMENDATIONS_SENSITIVITY_ST
 RECOMMENDATIONS_WALK_PENALTY_PER_MINUTE = env.float("RECOMMENDATIONS_WALK_PENALTY_PER_MINUTE", default=0.004)
 RECOMMENDATIONS_EXPLORATION = env.float("RECOMMENDATIONS_EXPLORATION", default=0.03)
 RECOMMENDATIONS_DIVERSITY = env.float("RECOMMENDATIONS_DIVERSITY", default=0.15)
-# Below this many events a reason line cites the curators' expectation, not visitors.
+# Below this many (published, bucketed) visitors a reason line cites the curators' expectation instead.
 RECOMMENDATIONS_MIN_EVIDENCE = env.int("RECOMMENDATIONS_MIN_EVIDENCE", default=5)
 # Seconds a process reuses a venue's ranking inputs (profiles, tags, priors); 0 = load per request.
 RECOMMENDATIONS_CACHE_SECONDS = env.float("RECOMMENDATIONS_CACHE_SECONDS", default=5.0)
 ROUTE_TIME_LIMIT_SECONDS = env.float("ROUTE_TIME_LIMIT_SECONDS", default=0.15)
 ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 
-# Reports: groups with fewer events than this are suppressed (no numbers), so nobody can be singled out.
+# k of museum_guide.disclosure: no published number (report group or cell, exhibit profile snapshot)
+# describes fewer distinct visitors than this.
 REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
 
 # Selfies of one visitor waiting or being read at once; another upload gets 429 until one finishes, so one

@@ -1,7 +1,8 @@
 """Reads: exhibit emotion profiles, the ranking inputs of a venue and next-exhibit recommendations.
 
-Per request: a handful of indexed queries over exhibits (about 200 rows), the precomputed profile
-sums, the cached walking matrix and the visitor's own recent events; never an aggregate over all events.
+Per request: a handful of indexed queries over exhibits (about 200 rows), the published profile
+snapshots, the cached walking matrix and the visitor's own recent events; never an aggregate over all
+events, so nothing a visitor is shown moves with one other visitor's selfie (museum_guide.disclosure).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from emotions.models import Capture, EmotionEvent, Visitor
 from exhibits.extensions import ExhibitStats
 from exhibits.models import Exhibit, reference_q
 from exhibits.walking import walking_matrix
+from museum_guide import disclosure
 from museum_guide.api_errors import ApiError
 from recommendations import ranking
 from recommendations.ranking import BoolArray, FloatArray, IntArray, RankingWeights
@@ -72,23 +74,37 @@ def ranking_weights() -> RankingWeights:
     )
 
 
+def published_evidence(visitors: int | None, shares: dict[str, float] | None) -> tuple[int, dict[str, float]]:
+    """A snapshot as the public may see it: (visitor bucket, shares), or (0, {}) while nothing is published."""
+    bucket = disclosure.visitor_bucket(visitors or 0, disclosure.min_group_size())
+    return (bucket, dict(shares or {})) if bucket and shares else (0, {})
+
+
 def exhibit_profile_stats(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]:
-    """The exhibits stats provider: event count and smoothed profile per exhibit, in one query."""
+    """The exhibits stats provider: the published snapshot and its blend with the prior, in one query."""
     rows = list(
         Exhibit.objects.filter(pk__in=list(exhibit_ids)).values_list(
-            "pk", "expected_emotions", "emotion_profile_stats__n_events", "emotion_profile_stats__score_sums"
+            "pk",
+            "expected_emotions",
+            "emotion_profile_stats__visitors",
+            "emotion_profile_stats__shares",
+            "emotion_profile_stats__published_at",
         )
     )
     labels = labels_or_seen(*(row[1] for row in rows), *(row[3] for row in rows))
-    return {
-        pk: ExhibitStats(
-            n_events=n or 0,
+    stats = {}
+    for pk, prior, visitors, shares, published_at in rows:
+        bucket, shown = published_evidence(visitors, shares)
+        sums = {label: share * bucket for label, share in shown.items()}
+        stats[pk] = ExhibitStats(
+            visitors=bucket,
             emotion_profile={
-                label: round(share, 4) for label, share in exhibit_profile(sums, n or 0, prior, labels).items()
+                label: round(share, 2) for label, share in exhibit_profile(sums, bucket, prior, labels).items()
             },
+            visitor_emotions=shown or None,
+            published_at=published_at if shown else None,
         )
-        for pk, prior, n, sums in rows
-    }
+    return stats
 
 
 def exhibit_resolve(reference: str | int, *, field: str = "exhibit") -> Exhibit:
@@ -145,8 +161,8 @@ class VenueRankingData:
     exhibits: list[ExhibitSummary]
     index: dict[int, int]
     profiles: FloatArray  # (N, L) smoothed, rows sum to 1
-    top_label_shares: FloatArray  # (N, L) share of events whose top label was each label
-    n_events: FloatArray
+    top_label_shares: FloatArray  # (N, L) share of visitors whose strongest expression was each label
+    visitors: FloatArray  # (N,) published visitor buckets (0: nothing published)
     dwell: FloatArray
     hall_ids: IntArray
     tags: BoolArray
@@ -175,8 +191,8 @@ def clear_venue_cache() -> None:
 def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
     """The venue's ranking inputs, cached per process for RECOMMENDATIONS_CACHE_SECONDS.
 
-    Decoding ~200 rows of JSON sums, priors and translations is most of a request's time; a few
-    seconds of staleness shifts each profile by the handful of events that arrived meanwhile.
+    Decoding ~200 rows of JSON snapshots, priors and translations is most of a request's time; a few
+    seconds of staleness can at most miss a snapshot published meanwhile.
     """
     key = (venue_id, tuple(labels), language)
     ttl = settings.RECOMMENDATIONS_CACHE_SECONDS
@@ -190,7 +206,7 @@ def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = 
 
 
 def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
-    """Load the venue's active exhibits, their profile sums and tags (two queries) as arrays."""
+    """Load the venue's active exhibits, their published profile snapshots and tags (two queries) as arrays."""
     strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
     rows = list(
         Exhibit.objects.filter(hall__venue_id=venue_id, is_active=True)
@@ -206,9 +222,9 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
             "hall__floor",
             "dwell_minutes",
             "expected_emotions",
-            "emotion_profile_stats__n_events",
-            "emotion_profile_stats__score_sums",
-            "emotion_profile_stats__label_counts",
+            "emotion_profile_stats__visitors",
+            "emotion_profile_stats__shares",
+            "emotion_profile_stats__top_shares",
         )
     )
     ids = [row[0] for row in rows]
@@ -228,15 +244,17 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
         floor,
         _dwell,
         prior,
-        count,
-        sum_map,
-        top_map,
+        visitors,
+        shares,
+        top_shares,
     ) in enumerate(rows):
         hall = _localized(hall_name, hall_translations, language, "name")
         exhibits.append(ExhibitSummary(pk, _localized(title, translations, language), slug, hall_id, hall, floor))
-        sums[i] = ranking.sums_vector(sum_map, labels)
-        top[i] = ranking.sums_vector(top_map, labels)
-        counts[i] = float(count or 0)
+        # Only the published snapshot, as the public sees it: shares x bucketed visitors act as the sums.
+        bucket, shown = published_evidence(visitors, shares)
+        sums[i] = ranking.sums_vector(shown, labels) * bucket
+        top[i] = ranking.sums_vector(top_shares if bucket else {}, labels) * bucket
+        counts[i] = float(bucket)
         priors[i] = ranking.prior_vector(prior, labels, settings.RECOMMENDATIONS_PRIOR_CONFIDENCE)
     tag_pairs = list(Exhibit.tags.through.objects.filter(exhibit_id__in=ids).values_list("exhibit_id", "tag_id"))
     tag_index = {tag: t for t, tag in enumerate(sorted({tag for _, tag in tag_pairs}))}
@@ -254,7 +272,7 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
         index=index,
         profiles=profiles,
         top_label_shares=top / np.maximum(counts, 1.0)[:, np.newaxis],
-        n_events=counts,
+        visitors=counts,
         dwell=np.array([float(row[8]) for row in rows]),
         hall_ids=np.array([row[4] for row in rows], dtype=np.int64),
         tags=tags,
@@ -292,12 +310,12 @@ class Recommendation:
 
 def reason_for(data: VenueRankingData, row: int, label: str) -> str:
     """The reason line of a row: shares of top labels once there is evidence, the prior before."""
-    shares = data.top_label_shares[row] if data.n_events[row] > 0 else data.profiles[row]
+    shares = data.top_label_shares[row] if data.visitors[row] > 0 else data.profiles[row]
     return ranking.reason_line(
         label=label,
         profile=shares,
         labels=data.labels,
-        n_events=int(data.n_events[row]),
+        n_events=int(data.visitors[row]),
         min_evidence=settings.RECOMMENDATIONS_MIN_EVIDENCE,
         language=data.language,
     )
@@ -333,7 +351,7 @@ def recommendations_for(
         profiles=data.profiles,
         desired=desired,
         labels=data.labels,
-        n_events=data.n_events,
+        n_events=data.visitors,
         walking_minutes=walking,
         eligible=eligible,
         hall_ids=data.hall_ids,

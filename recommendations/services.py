@@ -1,19 +1,21 @@
-"""Writes: keep exhibit emotion profiles current, rebuild them, and plan routes."""
+"""Writes: publish exhibit emotion profile snapshots, and plan routes."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.utils import timezone
 
 from emotions.models import Visitor
 from exhibits.models import Exhibit
 from exhibits.walking import walking_matrix
+from museum_guide import disclosure
 from museum_guide.api_errors import ApiError
 from recommendations import ranking, selectors
 from recommendations.models import ExhibitEmotionProfile
@@ -23,100 +25,65 @@ from recommendations.selectors import ExhibitSummary
 logger = logging.getLogger(__name__)
 
 
-def _add(target: dict[str, float], scores: Mapping[str, float], sign: int) -> dict[str, float]:
-    result = dict(target)
-    for label, score in scores.items():
-        result[label] = float(result.get(label, 0.0)) + sign * float(score)
-    return result
-
-
-@transaction.atomic
-def profile_event_apply(*, exhibit_id: int, scores: Mapping[str, float], label: str, sign: int = 1) -> None:
-    """Add (sign=+1) or remove (sign=-1) one event's score vector to its exhibit's running sums, in O(1).
-
-    Runs inside the event's transaction, so the profile never counts an event that was rolled back.
-    """
-    if sign > 0:
-        ExhibitEmotionProfile.objects.get_or_create(exhibit_id=exhibit_id)
-    # The row lock serialises concurrent events of one exhibit (PostgreSQL); SQLite serialises writers.
-    profile = ExhibitEmotionProfile.objects.select_for_update().filter(exhibit_id=exhibit_id).first()
-    if profile is None:  # a removal whose exhibit (and profile) is being deleted in this transaction
-        return
-    if sign < 0 and profile.n_events == 0:
-        return
-    profile.n_events += sign
-    profile.score_sums = _add(profile.score_sums, scores, sign)
-    profile.label_counts = _add(profile.label_counts, {label: 1.0}, sign)
-    if profile.n_events == 0:
-        # Float sums of added-then-removed vectors leave dust; an empty profile is exactly empty.
-        profile.score_sums, profile.label_counts = {}, {}
-    profile.save(update_fields=["n_events", "score_sums", "label_counts", "updated_at"])
-
-
-def _event_table_sums(exhibit_ids: list[int] | None) -> dict[int, dict[str, float]]:
-    """Per exhibit, the sum of every label's score over its events, summed inside the database."""
+def _snapshot_of(exhibit_id: int, labels: Sequence[str]) -> tuple[disclosure.ProfileSnapshot, int]:
+    """The exhibit's snapshot from all its events (each visitor's mean score vector) and the newest event id."""
     from emotions.models import EmotionEvent
 
-    table = EmotionEvent._meta.db_table
-    if connection.vendor == "postgresql":
-        each, value = "jsonb_each_text(e.scores)", "j.value::double precision"
-    else:  # SQLite's json_each
-        each, value = "json_each(e.scores)", "j.value"
-    where, params = "", []
-    if exhibit_ids is not None:
-        where = f"WHERE e.exhibit_id IN ({', '.join(['%s'] * len(exhibit_ids))})"
-        params = list(exhibit_ids)
-    sql = f"SELECT e.exhibit_id, j.key, SUM({value}) FROM {table} e, {each} j {where} GROUP BY e.exhibit_id, j.key"
-    sums: dict[int, dict[str, float]] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for exhibit_id, label, total in cursor.fetchall():
-            sums[int(exhibit_id)][str(label)] = float(total)
-    return sums
-
-
-@transaction.atomic
-def profiles_rebuild(*, exhibit_ids: Iterable[int] | None = None) -> int:
-    """Recompute profiles from all events (all exhibits, or the given ones); returns the rows written.
-
-    Needed after bulk loads or deletes that send no signals. Profile rows are locked first, so an
-    event committing meanwhile either is in the aggregate or waits and is added on top of it.
-    """
-    from django.db.models import Count
-
-    from emotions.models import EmotionEvent
-
-    ids = None if exhibit_ids is None else sorted(set(exhibit_ids))
-    exhibits = Exhibit.objects.all() if ids is None else Exhibit.objects.filter(pk__in=ids)
-    exhibit_pks = list(exhibits.values_list("pk", flat=True))
-    list(ExhibitEmotionProfile.objects.select_for_update().filter(exhibit_id__in=exhibit_pks).values_list("pk"))
-    events = EmotionEvent.objects.all() if ids is None else EmotionEvent.objects.filter(exhibit_id__in=ids)
-    label_counts: dict[int, dict[str, float]] = defaultdict(dict)
-    n_events: dict[int, int] = defaultdict(int)
-    for exhibit_id, label, count in (
-        events.values("exhibit_id", "label").annotate(n=Count("pk")).values_list("exhibit_id", "label", "n")
+    sums: dict[object, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[object, int] = defaultdict(int)
+    newest = 0
+    for pk, visitor_id, scores in EmotionEvent.objects.filter(exhibit_id=exhibit_id).values_list(
+        "pk", "visitor_id", "scores"
     ):
-        label_counts[exhibit_id][label] = float(count)
-        n_events[exhibit_id] += count
-    sums = _event_table_sums(ids)
-    rows = [
-        ExhibitEmotionProfile(
-            exhibit_id=pk,
-            n_events=n_events.get(pk, 0),
-            score_sums=sums.get(pk, {}),
-            label_counts=label_counts.get(pk, {}),
-        )
-        for pk in exhibit_pks
-    ]
-    ExhibitEmotionProfile.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["exhibit"],
-        update_fields=["n_events", "score_sums", "label_counts", "updated_at"],
+        newest = max(newest, int(pk))
+        counts[visitor_id] += 1
+        for label, score in (scores or {}).items():
+            sums[visitor_id][label] += float(score)
+    per_visitor = [{label: total / counts[v] for label, total in sums[v].items()} for v in counts]
+    # Without a loadable model (a fresh checkout), the labels the events carry.
+    labels = labels or tuple(sorted({label for vector in per_visitor for label in vector}))
+    return disclosure.profile_snapshot(per_visitor, labels), newest
+
+
+def _new_visitors(exhibit_id: int, through_event: int) -> int:
+    from emotions.models import EmotionEvent
+
+    return (
+        EmotionEvent.objects.filter(exhibit_id=exhibit_id, pk__gt=through_event).values("visitor_id").distinct().count()
     )
-    logger.info("rebuilt %d exhibit emotion profiles from %d events", len(rows), sum(n_events.values()))
-    return len(rows)
+
+
+@transaction.atomic
+def profile_publish_if_due(*, exhibit_id: int, labels: Sequence[str] | None = None) -> bool:
+    """Publish a new snapshot of the exhibit's public profile if k distinct visitors came since the last one.
+
+    Runs in the event's transaction; the row lock serialises concurrent events of one exhibit, so two
+    workers never publish from the same new visitors twice. Returns whether a snapshot was published.
+    """
+    ExhibitEmotionProfile.objects.get_or_create(exhibit_id=exhibit_id)
+    profile = ExhibitEmotionProfile.objects.select_for_update().get(exhibit_id=exhibit_id)
+    k = disclosure.min_group_size()
+    new_visitors = _new_visitors(exhibit_id, profile.through_event)
+    if not disclosure.profile_publication_due(new_visitors=new_visitors, total_visitors=new_visitors, k=k):
+        return False
+    snapshot, newest = _snapshot_of(exhibit_id, labels if labels is not None else selectors.labels_or_seen())
+    profile.visitors, profile.shares, profile.top_shares = snapshot.visitors, snapshot.shares, snapshot.top_shares
+    profile.through_event, profile.published_at = newest, timezone.now()
+    profile.save()
+    return True
+
+
+def profiles_publish(*, exhibit_ids: Iterable[int] | None = None) -> int:
+    """Publish every due snapshot (all exhibits, or the given ones); returns how many were published.
+
+    Needed after bulk loads that send no signals (benchmarks, imports); a snapshot that is not due
+    stays as it is, so this never reveals fewer than k visitors' change.
+    """
+    ids = Exhibit.objects.values_list("pk", flat=True) if exhibit_ids is None else sorted(set(exhibit_ids))
+    labels = selectors.labels_or_seen()
+    published = sum(profile_publish_if_due(exhibit_id=pk, labels=labels) for pk in list(ids))
+    logger.info("published %d exhibit emotion profile snapshots", published)
+    return published
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, timedelta
 
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,4 +65,6 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
             EmotionEvent.objects.filter(pk=event.pk).update(created_at=moment)
         created += len(events)
     report_events_rebuild()
+    # Bulk rows send no signals: publish the exhibit profile snapshots they make due.
+    call_command("rebuild_emotion_profiles", verbosity=0)
     return created

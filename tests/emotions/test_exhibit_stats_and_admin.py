@@ -1,64 +1,17 @@
-"""The exhibit detail's emotion statistics (provided by emotions) and the read-only admin."""
+"""The emotions admin: read-only, superusers only."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.test import APIClient
 
 from emotions.models import Capture, EmotionEvent
-from emotions.selectors import exhibit_stats
-from exhibits.extensions import register_exhibit_stats_provider
 from tests.emotions.factories import CaptureFactory, EmotionEventFactory
-from tests.exhibits.factories import ExhibitFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def emotions_stats_provider() -> Iterator[None]:
-    """Serve exhibit statistics from this app's provider (the recommendations app may replace it)."""
-    previous = register_exhibit_stats_provider(exhibit_stats)
-    yield
-    register_exhibit_stats_provider(previous)
-
-
-@pytest.mark.usefixtures("emotions_stats_provider")
-def test_the_exhibit_detail_shows_event_count_and_mean_score_vector() -> None:
-    exhibit = ExhibitFactory.create()
-    EmotionEventFactory.create(capture__exhibit=exhibit, scores={"happy": 0.8, "sad": 0.2})
-    EmotionEventFactory.create(capture__exhibit=exhibit, scores={"happy": 0.4, "sad": 0.6})
-    EmotionEventFactory.create(scores={"happy": 0.0, "sad": 1.0})  # another exhibit's
-
-    body = APIClient().get(f"/api/v1/exhibits/{exhibit.pk}/").json()
-
-    assert body["n_events"] == 2
-    assert body["emotion_profile"] == pytest.approx({"happy": 0.6, "sad": 0.4})
-
-
-@pytest.mark.usefixtures("emotions_stats_provider")
-def test_an_exhibit_without_events_has_an_empty_profile() -> None:
-    exhibit = ExhibitFactory.create()
-
-    body = APIClient().get(f"/api/v1/exhibits/{exhibit.pk}/").json()
-
-    assert (body["n_events"], body["emotion_profile"]) == (0, {})
-
-
-def test_stats_for_many_exhibits_take_two_queries(django_assert_num_queries: object) -> None:
-    exhibits = [ExhibitFactory.create() for _ in range(3)]
-    for exhibit in exhibits[:2]:
-        EmotionEventFactory.create(capture__exhibit=exhibit, scores={"a": 1.0, "b": 0.0})
-
-    with django_assert_num_queries(2):  # type: ignore[operator]
-        stats = exhibit_stats([exhibit.pk for exhibit in exhibits])
-
-    assert set(stats) == {exhibits[0].pk, exhibits[1].pk}
-    assert stats[exhibits[0].pk].emotion_profile == {"a": 1.0, "b": 0.0}
 
 
 @pytest.fixture

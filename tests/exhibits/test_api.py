@@ -209,8 +209,8 @@ def test_exhibit_detail_has_empty_stats_without_a_provider(
 ) -> None:
     exhibit = Exhibit.objects.get(slug="mammoth")
     body = client.get(f"/api/v1/exhibits/{exhibit.pk}/").json()
-    assert body["n_events"] == 0
-    assert body["emotion_profile"] == {}
+    assert (body["visitors"], body["visitor_emotions"], body["emotion_profile"]) == (0, None, {})
+    assert body["emotion_profile_published_at"] is None
     assert body["tags"] == ["nature"]
     assert body["public_url"].endswith("/visit/e/mammoth")
 
@@ -221,7 +221,10 @@ def stats_provider() -> Iterator[list[Sequence[int]]]:
 
     def provider(exhibit_ids: Sequence[int]) -> Mapping[int, ExhibitStats]:
         calls.append(exhibit_ids)
-        return {pk: ExhibitStats(n_events=12, emotion_profile={"happy": 0.75, "sad": 0.25}) for pk in exhibit_ids}
+        return {
+            pk: ExhibitStats(visitors=10, emotion_profile={"happy": 0.75, "sad": 0.25}, visitor_emotions={"happy": 1.0})
+            for pk in exhibit_ids
+        }
 
     previous = register_exhibit_stats_provider(provider)
     yield calls
@@ -233,8 +236,9 @@ def test_exhibit_detail_shows_what_a_registered_provider_supplies(
 ) -> None:
     exhibit = Exhibit.objects.get(slug="mammoth")
     body = client.get(f"/api/v1/exhibits/{exhibit.pk}/").json()
-    assert body["n_events"] == 12
+    assert body["visitors"] == 10
     assert body["emotion_profile"] == {"happy": 0.75, "sad": 0.25}
+    assert body["visitor_emotions"] == {"happy": 1.0}
     assert stats_provider == [[exhibit.pk]]
 
 

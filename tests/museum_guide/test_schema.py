@@ -18,8 +18,9 @@ def test_the_schema_describes_the_catalogue() -> None:
     parameters = {p["name"] for p in paths["/api/v1/exhibits/"]["get"]["parameters"]}
     assert {"venue", "hall", "tag", "search", "lang", "page", "page_size"} <= parameters
     detail = response.json()["components"]["schemas"]["ExhibitDetail"]["properties"]
-    assert detail["n_events"]["type"] == "integer"
+    assert detail["visitors"]["type"] == "integer"
     assert detail["emotion_profile"]["type"] == "object"
+    assert detail["visitor_emotions"]["nullable"] is True
 
 
 @pytest.mark.django_db

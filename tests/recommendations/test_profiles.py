@@ -25,56 +25,94 @@ def record(exhibit: Exhibit, visitor: Visitor | None = None, label: str = "happy
     )
 
 
-def test_each_new_event_adds_to_its_exhibits_running_sums() -> None:
+def crowd(exhibit: Exhibit, n: int, label: str = "happy", share: float = 0.9) -> list[Visitor]:
+    """`n` new visitors, one selfie each."""
+    visitors = [VisitorFactory.create() for _ in range(n)]
+    for visitor in visitors:
+        record(exhibit, visitor, label=label, share=share)
+    return visitors
+
+
+def test_nothing_is_published_before_five_distinct_visitors() -> None:
     exhibit = ExhibitFactory.create()
-    record(exhibit, label="happy", share=0.9)
-    record(exhibit, label="surprise", share=0.7)
+    one = VisitorFactory.create()
+    for _ in range(6):
+        record(exhibit, one, label="happy")  # one person's six selfies are one visitor
+    crowd(exhibit, 3)
+    assert exhibit_profile_stats([exhibit.pk])[exhibit.pk].visitor_emotions is None
+    crowd(exhibit, 1)
     profile = ExhibitEmotionProfile.objects.get(exhibit=exhibit)
-    assert profile.n_events == 2
-    assert profile.score_sums["happy"] == pytest.approx(0.9 + 0.05)
-    assert profile.label_counts == {"happy": 1.0, "surprise": 1.0}
+    assert (profile.visitors, profile.shares["happy"]) == (5, 0.9)
+    assert profile.published_at is not None
 
 
-def test_an_event_rolled_back_with_its_transaction_is_not_counted() -> None:
+def test_each_visitor_weighs_once_however_many_selfies_they_take() -> None:
     exhibit = ExhibitFactory.create()
+    crowd(exhibit, 4, label="happy", share=1.0)
+    keen = VisitorFactory.create()
+    for _ in range(12):
+        record(exhibit, keen, label="sad", share=1.0)
+    shares = ExhibitEmotionProfile.objects.get(exhibit=exhibit).shares
+    assert (shares["happy"], shares["sad"]) == (0.8, 0.2)
+    top = ExhibitEmotionProfile.objects.get(exhibit=exhibit).top_shares
+    assert (top["happy"], top["sad"]) == (0.8, 0.2)
+
+
+def test_the_snapshot_moves_only_after_five_new_visitors() -> None:
+    exhibit = ExhibitFactory.create()
+    crowd(exhibit, 5, label="happy", share=0.9)
+    first = ExhibitEmotionProfile.objects.get(exhibit=exhibit).shares
+    crowd(exhibit, 4, label="sad", share=0.9)
+    assert ExhibitEmotionProfile.objects.get(exhibit=exhibit).shares == first
+    crowd(exhibit, 1, label="sad", share=0.9)
+    moved = ExhibitEmotionProfile.objects.get(exhibit=exhibit)
+    assert moved.visitors == 10 and moved.shares["sad"] > first["sad"]
+
+
+def test_an_event_rolled_back_with_its_transaction_does_not_publish() -> None:
+    exhibit = ExhibitFactory.create()
+    crowd(exhibit, 4)
     with pytest.raises(RuntimeError), transaction.atomic():
         record(exhibit)
         raise RuntimeError("worker crashed")
-    assert not ExhibitEmotionProfile.objects.filter(exhibit=exhibit, n_events__gt=0).exists()
+    assert not ExhibitEmotionProfile.objects.filter(exhibit=exhibit, visitors__gt=0).exists()
 
 
-def test_a_new_exhibit_shows_the_curators_prior_and_one_event_does_not_dominate() -> None:
+def test_a_new_exhibit_shows_the_curators_prior_kept_apart_from_visitors() -> None:
     exhibit = ExhibitFactory.create(expected_emotions={"surprise": 1.0})
-    fresh = exhibit_profile_stats([exhibit.pk])[exhibit.pk].emotion_profile
+    fresh = exhibit_profile_stats([exhibit.pk])[exhibit.pk]
     # Half the curators' prior, half a uniform guess over the model's seven labels.
-    assert fresh["surprise"] == pytest.approx(0.5 + 0.5 / 7, abs=1e-3)
-    assert fresh["happy"] == pytest.approx(0.5 / 7, abs=1e-3)
-    record(exhibit, label="sad", share=1.0)
+    assert fresh.emotion_profile["surprise"] == pytest.approx(0.5 + 0.5 / 7, abs=0.01)
+    assert fresh.emotion_profile["happy"] == pytest.approx(0.5 / 7, abs=0.01)
+    assert (fresh.visitors, fresh.visitor_emotions) == (0, None)
+    crowd(exhibit, 5, label="sad", share=1.0)
     stats = exhibit_profile_stats([exhibit.pk])[exhibit.pk]
-    assert stats.n_events == 1
-    assert max(stats.emotion_profile, key=lambda label: stats.emotion_profile[label]) == "surprise"
-    assert sum(stats.emotion_profile.values()) == pytest.approx(1.0, abs=1e-3)
+    assert stats.visitors == 5
+    assert stats.visitor_emotions is not None and stats.visitor_emotions["sad"] == 1.0
+    # Five visitors against five pseudo-visitors of the prior: half and half.
+    assert stats.emotion_profile["sad"] == pytest.approx((5 + 5 * 0.5 / 7) / 10, abs=0.01)
 
 
-def test_many_events_outweigh_the_prior() -> None:
+def test_many_visitors_outweigh_the_prior() -> None:
     exhibit = ExhibitFactory.create(expected_emotions={"surprise": 1.0})
-    visitor = VisitorFactory.create()
-    for _ in range(30):
-        record(exhibit, visitor, label="sad", share=0.8)
-    profile = exhibit_profile_stats([exhibit.pk])[exhibit.pk].emotion_profile
-    assert profile["sad"] > 0.6 > profile["surprise"]
+    crowd(exhibit, 30, label="sad", share=0.8)
+    stats = exhibit_profile_stats([exhibit.pk])[exhibit.pk]
+    assert stats.visitors == 20, "30 visitors are shown as the bucket 20"
+    assert stats.emotion_profile["sad"] > 0.6 > stats.emotion_profile["surprise"]
 
 
-def test_erasing_a_visitor_removes_their_events_from_the_profile() -> None:
+def test_erasing_a_visitor_does_not_republish_but_the_next_snapshot_leaves_them_out() -> None:
     exhibit = ExhibitFactory.create()
-    keeper, leaver = VisitorFactory.create(), VisitorFactory.create()
-    record(exhibit, keeper, label="happy")
-    record(exhibit, leaver, label="sad")
+    crowd(exhibit, 4, label="happy", share=1.0)
+    leaver = VisitorFactory.create()
+    record(exhibit, leaver, label="sad", share=1.0)
+    published = ExhibitEmotionProfile.objects.get(exhibit=exhibit).shares
     visitor_erase(visitor=leaver)
-    profile = ExhibitEmotionProfile.objects.get(exhibit=exhibit)
-    assert profile.n_events == 1
-    assert profile.label_counts.get("sad", 0) == 0
-    assert profile.score_sums["happy"] == pytest.approx(0.9)
+    # Republishing now would show, by difference, exactly what the leaver contributed.
+    assert ExhibitEmotionProfile.objects.get(exhibit=exhibit).shares == published
+    crowd(exhibit, 5, label="happy", share=1.0)
+    again = ExhibitEmotionProfile.objects.get(exhibit=exhibit)
+    assert (again.visitors, again.shares["sad"]) == (9, 0.0)
 
 
 def test_deleting_an_exhibit_with_events_deletes_its_profile() -> None:
@@ -84,41 +122,44 @@ def test_deleting_an_exhibit_with_events_deletes_its_profile() -> None:
     assert not ExhibitEmotionProfile.objects.exists()
 
 
-def test_the_rebuild_command_recomputes_profiles_from_events_loaded_without_signals() -> None:
+def test_the_rebuild_command_publishes_events_loaded_without_signals() -> None:
     exhibit, other = ExhibitFactory.create(), ExhibitFactory.create()
     first = record(exhibit, label="happy", share=0.9)
-    record(other, label="fear", share=0.6)
-    # A bulk load sends no signals, so the profile misses this event until the rebuild.
-    capture = CaptureFactory.create(visitor=first.visitor, exhibit=exhibit, status=CaptureStatus.DONE)
-    EmotionEvent.objects.bulk_create(
-        [
+    crowd(other, 2, label="fear", share=0.6)
+    # A bulk load sends no signals, so no snapshot is published until the command runs.
+    rows = []
+    for visitor in [first.visitor, *(VisitorFactory.create() for _ in range(4))]:
+        capture = CaptureFactory.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
+        rows.append(
             EmotionEvent(
                 capture=capture,
-                visitor=first.visitor,
+                visitor=visitor,
                 exhibit=exhibit,
                 label="sad",
                 confidence=0.8,
                 scores=scores(sad=0.8),
                 model_version="m",
             )
-        ]
-    )
-    assert ExhibitEmotionProfile.objects.get(exhibit=exhibit).n_events == 1
+        )
+    EmotionEvent.objects.bulk_create(rows)
+    assert ExhibitEmotionProfile.objects.get(exhibit=exhibit).visitors == 0
     call_command("rebuild_emotion_profiles")
     profile = ExhibitEmotionProfile.objects.get(exhibit=exhibit)
-    assert profile.n_events == 2
-    assert profile.score_sums["happy"] == pytest.approx(0.9 + 0.2 / 6)
-    assert profile.label_counts == {"happy": 1.0, "sad": 1.0}
-    assert ExhibitEmotionProfile.objects.get(exhibit=other).label_counts == {"fear": 1.0}
+    assert profile.visitors == 5
+    # The first visitor's two selfies (happy 0.9, sad 0.8) average into one vector.
+    assert profile.shares["sad"] == round((4 * 0.8 + (0.8 + 0.1 / 6) / 2) / 5, 2)
+    assert ExhibitEmotionProfile.objects.get(exhibit=other).visitors == 0, "two visitors are not enough"
 
 
-def test_the_exhibit_detail_shows_the_smoothed_profile_and_event_count() -> None:
+def test_the_exhibit_detail_shows_the_snapshot_the_prior_and_their_blend() -> None:
     exhibit = ExhibitFactory.create(expected_emotions={"surprise": 1.0})
-    for _ in range(3):
-        record(exhibit, label="happy", share=1.0)
+    crowd(exhibit, 7, label="happy", share=1.0)
     body = APIClient().get(f"/api/v1/exhibits/{exhibit.pk}/").json()
-    assert body["n_events"] == 3
-    # (3 smiles + 5 pseudo-events of the prior: surprise 0.5 + 0.5/7, every label 0.5/7) / 8
-    assert body["emotion_profile"]["happy"] == pytest.approx((3 + 5 * 0.5 / 7) / 8, abs=1e-3)
-    assert body["emotion_profile"]["surprise"] == pytest.approx(5 * (0.5 + 0.5 / 7) / 8, abs=1e-3)
+    assert body["visitors"] == 5
+    assert body["visitor_emotions"]["happy"] == 1.0
+    assert body["expected_emotions"] == {"surprise": 1.0}
+    # (5 bucketed visitors + 5 pseudo-visitors of the prior: surprise 0.5 + 0.5/7, every label 0.5/7) / 10
+    assert body["emotion_profile"]["happy"] == pytest.approx((5 + 5 * 0.5 / 7) / 10, abs=0.01)
+    assert body["emotion_profile"]["surprise"] == pytest.approx(5 * (0.5 + 0.5 / 7) / 10, abs=0.01)
     assert len(body["emotion_profile"]) == 7
+    assert body["emotion_profile_published_at"]

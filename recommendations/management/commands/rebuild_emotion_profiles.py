@@ -1,20 +1,23 @@
-"""`manage.py rebuild_emotion_profiles [--exhibit ID ...]`: recompute profiles from all events."""
+"""`manage.py rebuild_emotion_profiles [--exhibit ID ...]`: publish the profile snapshots that are due."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from recommendations.services import profiles_rebuild
+from recommendations.services import profiles_publish
 
 
 class Command(BaseCommand):
-    """Recompute exhibit emotion profiles from the stored events (after bulk loads or deletes)."""
+    """Publish due exhibit profile snapshots from the stored events (after bulk loads that send no signals)."""
 
-    help = "Recompute exhibit emotion profiles (running sums) from all stored emotion events."
+    help = (
+        "Publish a new emotion profile snapshot for every exhibit where at least REPORT_MIN_GROUP_SIZE new "
+        "distinct visitors contributed since the last one; other snapshots stay as they are."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--exhibit", type=int, action="append", help="Only this exhibit id (repeatable).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = profiles_rebuild(exhibit_ids=options["exhibit"])
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt {count} exhibit emotion profiles."))
+        count = profiles_publish(exhibit_ids=options["exhibit"])
+        self.stdout.write(self.style.SUCCESS(f"Published {count} exhibit emotion profile snapshot(s)."))
