@@ -7,8 +7,10 @@ true expression profile and curators' prior is a noisy guess of it. Each simulat
 hidden taste (a per-expression sensitivity that tilts every profile) and a wish (1-2 desired
 expressions). Visitors walk the venue, favouring popular exhibits; at each stop the face shows an
 expression drawn from the tilted profile and a noisy classifier (about 70% top-1 accuracy) turns it
-into a score vector - the events. Profiles are built from training visitors' events exactly as the
-app does (running sums + prior). Test visitors have a short history (their sensitivity evidence,
+into a score vector - the events. Profiles are built from training visitors' events two ways: exact
+running means + prior (what the app did before 2026-12-02), and as the app now publishes them
+(museum_guide.disclosure: snapshots every k new visitors, shares rounded to 0.01, visitor buckets) +
+prior; the difference is what the privacy rules cost. Test visitors have a short history (their sensitivity evidence,
 and the exhibits to exclude) and stand at their last exhibit; every unvisited exhibit then gets one
 simulated held-out visit. Metrics over the top 5:
   - NDCG@5 (graded): gain = the visitor's true probability of showing a desired expression there;
@@ -16,7 +18,7 @@ simulated held-out visit. Metrics over the top 5:
   - coverage: share of the catalogue that appears in anybody's top 5.
 Routes: mean/max gap of the heuristics to the exact optimum on instances with 10 candidate exhibits,
 and runtime of ranking and route planning at 50, 100 and 200 exhibits.
-Framework-free: it imports only recommendations.ranking and recommendations.routing.
+Framework-free: it imports only recommendations.ranking, recommendations.routing and museum_guide.disclosure.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from museum_guide import disclosure
 from recommendations import ranking, routing
 
 LABELS = ("angry", "disgust", "fear", "happy", "neutral", "sad", "surprise")
@@ -115,16 +118,28 @@ def evaluate_ranking(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     n = args.exhibits
     weights = ranking.RankingWeights()
     sums, counts = np.zeros((n, len(LABELS))), np.zeros(n)
+    arrivals: list[list[np.ndarray]] = [[] for _ in range(n)]  # each exhibit's visitors' vectors, in order
     for _ in range(args.train_visitors):
         sensitivity, _wish = new_visitor(rng)
         stops = choose_stops(venue, int(rng.integers(5, 20)), rng)
         _expressions, scores = visit(venue, sensitivity, stops, rng)
         np.add.at(sums, stops, scores)
         np.add.at(counts, stops, 1.0)
+        for stop, vector in zip(stops, scores, strict=True):
+            arrivals[int(stop)].append(vector)
     priors = np.array([ranking.prior_vector(dict(zip(LABELS, row, strict=True)), LABELS, 0.5) for row in venue.priors])
     profiles = ranking.smoothed_profiles(sums, counts, priors, weights.prior_strength)
     population = sums.sum(axis=0) / counts.sum()
-    methods = ("popularity", "profile only", "profile + personal", "full ranker", "oracle (true taste)")
+    private_profiles, private_counts, private_population = published_profiles(arrivals, priors, args.k)
+    methods = (
+        "popularity",
+        "profile only",
+        "profile + personal",
+        "full ranker",
+        "profile + personal, published snapshots",
+        "full ranker, published snapshots",
+        "oracle (true taste)",
+    )
     results: dict[str, dict[str, list[float]]] = {m: {"ndcg": [], "hr": [], "p": []} for m in methods}
     covered: dict[str, set[int]] = {m: set() for m in methods}
     for _ in range(args.test_visitors):
@@ -145,6 +160,9 @@ def evaluate_ranking(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         estimated = ranking.visitor_sensitivity(
             own_scores.sum(axis=0), len(history), population, weights.sensitivity_strength
         )
+        estimated_private = ranking.visitor_sensitivity(
+            own_scores.sum(axis=0), len(history), private_population, weights.sensitivity_strength
+        )
         flat = ranking.RankingWeights(walk_penalty_per_minute=0.0, exploration=0.0, diversity=0.0)
 
         def ranked_by(
@@ -153,12 +171,13 @@ def evaluate_ranking(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             current: int = current,
             eligible: np.ndarray = eligible,
             wish: np.ndarray = wish,
+            private: bool = False,
         ) -> list[int]:
             items = ranking.rank(
-                profiles=profiles,
+                profiles=private_profiles if private else profiles,
                 desired=wish,
                 labels=LABELS,
-                n_events=counts,
+                n_events=private_counts if private else counts,
                 walking_minutes=venue.walking[current],
                 eligible=eligible,
                 hall_ids=venue.hall_ids,
@@ -174,6 +193,8 @@ def evaluate_ranking(args: argparse.Namespace) -> dict[str, dict[str, float]]:
             "profile only": ranked_by(flat, None),
             "profile + personal": ranked_by(flat, estimated),
             "full ranker": ranked_by(weights, estimated),
+            "profile + personal, published snapshots": ranked_by(flat, estimated_private, private=True),
+            "full ranker, published snapshots": ranked_by(weights, estimated_private, private=True),
             "oracle (true taste)": [int(i) for i in candidates[np.argsort(-true_gain[candidates])][:K]],
         }
         for method, ranked in lists.items():
@@ -190,6 +211,29 @@ def evaluate_ranking(args: argparse.Namespace) -> dict[str, dict[str, float]]:
         }
         for m in methods
     }
+
+
+def published_profiles(
+    arrivals: list[list[np.ndarray]], priors: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Profiles as the app publishes them (museum_guide.disclosure): the latest snapshot, taken when k new
+    visitors had come, shares rounded to 0.01 and visitors bucketed; returns (profiles, buckets, population mean).
+
+    Each simulated visitor stops at an exhibit once, so their mean vector there is their one vector.
+    """
+    shares, buckets = np.zeros_like(priors), np.zeros(len(arrivals))
+    for i, vectors in enumerate(arrivals):
+        included = (len(vectors) // k) * k
+        if included == 0:
+            continue
+        snapshot = disclosure.profile_snapshot(
+            [dict(zip(LABELS, vector.tolist(), strict=True)) for vector in vectors[:included]], LABELS
+        )
+        shares[i] = [snapshot.shares[label] for label in LABELS]
+        buckets[i] = disclosure.visitor_bucket(snapshot.visitors, k)
+    sums = shares * buckets[:, np.newaxis]
+    profiles = ranking.smoothed_profiles(sums, buckets, priors, ranking.RankingWeights().prior_strength)
+    return profiles, buckets, sums.sum(axis=0) / buckets.sum()
 
 
 def ndcg_at_k(ranked: list[int], gains: np.ndarray, candidates: np.ndarray) -> float:
@@ -287,7 +331,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--train-visitors", type=int, default=3000)
     parser.add_argument("--test-visitors", type=int, default=400)
     parser.add_argument("--history", type=int, default=6)
+    parser.add_argument("--k", type=int, default=5, help="REPORT_MIN_GROUP_SIZE of the published snapshots")
     parser.add_argument("--route-instances", type=int, default=40)
+    parser.add_argument("--ranking-only", action="store_true", help="skip the route evaluation (timing-dependent)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     table = evaluate_ranking(args)
@@ -299,6 +345,8 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|---|---|")
     for method, row in table.items():
         print(f"| {method} | {row['ndcg@5']:.3f} | {row['hr@5']:.3f} | {row['p@5']:.3f} | {row['coverage']:.2f} |")
+    if args.ranking_only:
+        return
     routes = evaluate_routes(args)
     print(f"\n## Routes: gap to the exact optimum, {args.route_instances} instances with 10 candidates\n")
     print("| solver | mean gap | max gap | instances not optimal |")
