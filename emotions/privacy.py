@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from museum_guide.disclosure import min_group_size
+
 NOTICE_TEXT = """\
 Emotion analysis is optional and only runs if you agree to it. You can withdraw your consent at any
 time in the app; captures still waiting to be processed are then discarded.
@@ -14,20 +16,32 @@ is removed on upload.
 
 What we keep: the expression label with its probabilities, the exhibit and the time, linked to a
 random app identifier. We do not know who you are: no name, no e-mail, no face templates, no face
-matching and no age, gender or ethnicity estimation. Museum staff only see aggregate statistics in
-which small groups are hidden. A few system administrators can open individual records, only to
-answer a support request; every such access is logged.
+matching and no age, gender or ethnicity estimation.
+
+What is published, and to whom: nothing that describes fewer than {k} visitors.
+- Anyone (the exhibit pages of the app and the public API) sees, per exhibit, the mix of expressions
+  visitors showed there, apart from the curators' own expectation. It is a snapshot: it changes only
+  after at least {k} new visitors took a selfie there, each visitor counts once however many selfies
+  they took, shares are rounded to whole percent and visitor numbers are shown as 5, 10, 20, 50, 100 ...
+  So nobody can tell from it what your selfie showed. Recommendations and routes use the same snapshot.
+- Museum staff and analysts see reports (tables, CSV files, charts) per exhibit, hall, venue, day, hour
+  or weekday. A group seen by fewer than {k} visitors shows no numbers; an expression seen on fewer than
+  {k} visitors of a group is hidden together with one more; every count is changed by up to 2 in a way
+  that stays the same for the same group, so that comparing reports does not reveal a small group.
+- Staff do not see individual records. A few system administrators can open them, only to answer a
+  support request; every such access is logged.
 
 How long: if you take no selfie and change none of your settings for {retention_days} days, everything
 stored about you is deleted automatically. We keep a history of when you gave or withdrew consent, and
 under which version of this notice, for as long as we keep your other data.
 
 Your rights: the app lets you download everything stored about you (the consent history included) and
-delete it all at once.
+delete it all at once. Statistics published before you deleted your data stay as they are: they
+describe at least {k} visitors and nothing in them can be traced back to you.
 """
 
 
 def privacy_notice() -> dict[str, str]:
     """The current notice: version and text (with this deployment's retention period)."""
-    text = NOTICE_TEXT.format(retention_days=settings.VISITOR_RETENTION_DAYS)
+    text = NOTICE_TEXT.format(retention_days=settings.VISITOR_RETENTION_DAYS, k=min_group_size())
     return {"version": settings.PRIVACY_NOTICE_VERSION, "text": text}

@@ -299,7 +299,7 @@ CAPTURE_PROCESSING_STUCK_SECONDS = env.int("CAPTURE_PROCESSING_STUCK_SECONDS", d
 # Processing attempts after which a capture fails for good (poison images, dead model).
 CAPTURE_MAX_ATTEMPTS = env.int("CAPTURE_MAX_ATTEMPTS", default=5)
 # Version of the privacy notice (GET /api/v1/privacy/) that a visitor's consent refers to.
-PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-01")
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-02")
 # Uploaded files above this size stream to a temporary file instead of memory; request bodies
 # themselves are bounded by CAPTURE_MAX_UPLOAD_BYTES in the upload view (413 image_too_large).
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)

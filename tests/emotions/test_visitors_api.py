@@ -231,6 +231,17 @@ def test_the_privacy_notice_states_this_deployments_retention_period_and_audited
     assert "every such access is logged" in text
 
 
+def test_the_privacy_notice_states_what_is_published_to_whom_with_this_deployments_threshold(settings: Any) -> None:
+    settings.REPORT_MIN_GROUP_SIZE = 8
+
+    text = " ".join(APIClient().get("/api/v1/privacy/").json()["text"].split())
+
+    assert "nothing that describes fewer than 8 visitors" in text
+    assert "after at least 8 new visitors" in text
+    assert "each visitor counts once" in text
+    assert "changed by up to 2" in text
+
+
 def test_the_emotion_labels_come_from_the_models_checkpoint(emotion_model_path: Path) -> None:
     from ml.checkpoint import load_checkpoint
 
