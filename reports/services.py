@@ -77,7 +77,7 @@ def _rebuild_in_sql(exhibit_ids: list[int] | None) -> int:
     exhibit_table = Exhibit._meta.db_table
     hall_table = Hall._meta.db_table
     venue_table = Venue._meta.db_table
-    where, params = "", list[object]()
+    where, params = "", list[str | list[int]]()
     if exhibit_ids is not None:
         if not exhibit_ids:
             return 0

@@ -70,7 +70,7 @@ def test_a_selfie_that_completes_a_snapshot_is_mixed_with_four_other_people() ->
 
 def test_recommendations_do_not_move_with_one_selfie(small_venue: SmallVenue, visitor_client: APIClient) -> None:
     crowd(small_venue.gasps, 7, label="surprise", share=0.8)
-    params = {"from_exhibit": small_venue.start.pk, "emotions": "surprise,sad", "limit": 5}
+    params: dict[str, str | int] = {"from_exhibit": small_venue.start.pk, "emotions": "surprise,sad", "limit": 5}
     before = visitor_client.get("/api/v1/recommendations/", params).json()
 
     _selfie(small_venue.gasps)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from exhibits.models import Exhibit
 from museum_guide.disclosure import NOISE_RANGE
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory, HallFactory
@@ -17,13 +18,13 @@ pytestmark = pytest.mark.django_db
 DAY = datetime(2025, 6, 2, 10, tzinfo=UTC)
 
 
-def _crowd(exhibit: object, labels: list[str], moment: datetime = DAY) -> None:
+def _crowd(exhibit: Exhibit, labels: list[str], moment: datetime = DAY) -> None:
     """One event per label, each by a visitor of its own."""
     for minute, label in enumerate(labels):
         event_at(moment + timedelta(minutes=minute), exhibit=exhibit, visitor=VisitorFactory.create(), label=label)
 
 
-def _lone_visitor(exhibit: object, events: int, moment: datetime, label: str = "angry") -> None:
+def _lone_visitor(exhibit: Exhibit, events: int, moment: datetime, label: str = "angry") -> None:
     visitor = VisitorFactory.create()
     for minute in range(events):
         event_at(moment + timedelta(minutes=minute), exhibit=exhibit, visitor=visitor, label=label)

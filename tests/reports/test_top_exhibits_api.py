@@ -50,9 +50,10 @@ def test_exhibits_are_ranked_by_the_share_of_the_emotion(analyst_client: APIClie
 
 
 def test_top_exhibits_show_the_numbers_of_the_exhibit_report(scene: Scene, analyst_client: APIClient) -> None:
-    params: dict[str, Any] = {"emotion": "happy", "venue": scene.tokyo.pk}
+    params: dict[str, str | int] = {"emotion": "happy", "venue": scene.tokyo.pk}
     body = analyst_client.get("/api/v1/reports/top-exhibits/", params).json()
-    report = analyst_client.get("/api/v1/reports/emotions/", {"group_by": "exhibit", "venue": scene.tokyo.pk}).json()
+    by_exhibit: dict[str, str | int] = {"group_by": "exhibit", "venue": scene.tokyo.pk}
+    report = analyst_client.get("/api/v1/reports/emotions/", by_exhibit).json()
     rankable = {
         group["key"]: group
         for group in report["groups"]
