@@ -23,20 +23,33 @@
     return `${Math.round(value * 1000) / 10}%`;
   }
 
-  /* Stacked horizontal bars: one bar per (non-suppressed) group, one segment per emotion share. */
+  /* Stacked horizontal bars: one bar per (non-suppressed) group, one segment per emotion share; emotions
+     withheld for privacy (seen on fewer than min_group_size visitors, plus one more) share one grey segment. */
   function mixChart(canvas, report, options) {
     const shown = report.groups.filter((group) => !group.suppressed);
+    const withheld = shown.map((group) => {
+      const hidden = report.labels.filter((label) => group.emotions[label].share === null);
+      if (!hidden.length) return null;
+      const visible = report.labels.reduce((sum, label) => sum + (group.emotions[label].share || 0), 0);
+      return Math.max(0, 1 - visible);
+    });
+    const datasets = report.labels.map((label, index) => ({
+      label,
+      data: shown.map((group) => group.emotions[label].share),
+      backgroundColor: colour(index),
+      counts: shown.map((group) => group.emotions[label].count),
+    }));
+    if (withheld.some((share) => share !== null)) {
+      datasets.push({
+        label: `withheld (< ${report.min_group_size} visitors)`,
+        data: withheld,
+        backgroundColor: "#d9dee3",
+        counts: withheld.map(() => "?"),
+      });
+    }
     return new Chart(canvas, {
       type: "bar",
-      data: {
-        labels: shown.map((group) => group.name),
-        datasets: report.labels.map((label, index) => ({
-          label,
-          data: shown.map((group) => group.emotions[label].share),
-          backgroundColor: colour(index),
-          counts: shown.map((group) => group.emotions[label].count),
-        })),
-      },
+      data: { labels: shown.map((group) => group.name), datasets },
       options: {
         indexAxis: "y",
         maintainAspectRatio: false,
