@@ -22,9 +22,10 @@ $(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(STAMP) .env  ## create .venv with the pinned dependencies
 
-run: install  ## migrate, seed the demo venue and serve http://$(HOST):$(PORT) (SQLite, in-process tasks)
+run: install  ## migrate, seed the demo venue, export the model to ONNX and serve http://$(HOST):$(PORT) (SQLite, in-process tasks)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py export_emotion_model
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install  ## the whole test suite (set DATABASE_URL / REDIS_URL for PostgreSQL and Redis tests)

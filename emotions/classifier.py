@@ -15,24 +15,50 @@ from django.conf import settings
 
 if TYPE_CHECKING:
     from ml.faces import FaceDetector
-    from ml.inference import EmotionClassifier
+    from ml.prediction import FaceReader
 
 _lock = threading.Lock()
-# (resolved path, mtime_ns) -> classifier; one entry, replaced when the file at the path changes.
-_cache: dict[tuple[str, int], EmotionClassifier] = {}
+# (resolved path, mtime_ns, runtime) -> classifier; one entry, replaced when the file at the path changes.
+_cache: dict[tuple[str, int, str], FaceReader] = {}
 
 
-def get_classifier() -> EmotionClassifier:
-    """The classifier at settings.EMOTION_MODEL_PATH, loaded on first use in this process.
+def _load(path: Path, runtime: str) -> FaceReader:
+    # Imported here so that web processes that never classify pay for neither runtime.
+    from ml.checkpoint import CheckpointError
+
+    threads = settings.EMOTION_MODEL_NUM_THREADS
+    if runtime == "torch":
+        from ml.inference import EmotionClassifier
+
+        return EmotionClassifier.from_checkpoint(path, num_threads=threads)
+    if runtime != "onnx":
+        raise CheckpointError(f"EMOTION_RUNTIME must be 'onnx' or 'torch', not {runtime!r}")
+    from ml.export import ensure_export
+    from ml.onnx_classifier import OnnxEmotionClassifier
+
+    if not path.is_file():
+        raise CheckpointError(f"emotion model checkpoint not found: {path}")
+    try:
+        folder = ensure_export(path, settings.EMOTION_EXPORT_DIR, settings.FACE_DETECTOR_PATH)
+        return OnnxEmotionClassifier.from_folder(folder, num_threads=threads)
+    except CheckpointError:
+        raise
+    except Exception as exc:  # an export or onnxruntime failure must read as "model unavailable", not a 500
+        raise CheckpointError(f"could not export or load the ONNX model of {path}: {exc}") from exc
+
+
+def get_classifier() -> FaceReader:
+    """The classifier of settings.EMOTION_MODEL_PATH on settings.EMOTION_RUNTIME, loaded once per process.
 
     Raises ml.checkpoint.CheckpointError when the file is missing or unusable. A new file at the
     path (a model deploy) is picked up on the next call; in-flight predictions keep the old object.
     """
     path = Path(settings.EMOTION_MODEL_PATH).resolve()
+    runtime = str(settings.EMOTION_RUNTIME)
     try:
-        key = (str(path), path.stat().st_mtime_ns)
+        key = (str(path), path.stat().st_mtime_ns, runtime)
     except OSError:
-        key = (str(path), -1)  # let the loader raise its own clear CheckpointError
+        key = (str(path), -1, runtime)  # let the loader raise its own clear CheckpointError
     classifier = _cache.get(key)
     if classifier is not None:
         return classifier
@@ -40,10 +66,7 @@ def get_classifier() -> EmotionClassifier:
     with _lock:
         classifier = _cache.get(key)
         if classifier is None:
-            # Imported here so that web processes that never classify do not pay torch's import.
-            from ml.inference import EmotionClassifier
-
-            classifier = EmotionClassifier.from_checkpoint(path, num_threads=settings.EMOTION_MODEL_NUM_THREADS)
+            classifier = _load(path, runtime)
             _cache.clear()
             _cache[key] = classifier
     return classifier

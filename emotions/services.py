@@ -35,7 +35,7 @@ from museum_guide.api_errors import ApiError
 if TYPE_CHECKING:
     import numpy as np
 
-    from ml.inference import Prediction
+    from ml.prediction import Prediction
 
 logger = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ import torch
 import torchvision
 from torch import nn
 
+from ml.digest import file_sha256
 from ml.model import ARCHS, build_model
 
 FORMAT = "museum_guide.emotion_model/2"
@@ -141,15 +142,6 @@ def weights_sha256(state_dict: Mapping[str, torch.Tensor]) -> str:
         tensor = state_dict[name].detach().cpu().contiguous()
         digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}\n".encode())
         digest.update(tensor.view(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
-    return digest.hexdigest()
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file's bytes (what `sha256sum` prints)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
     return digest.hexdigest()
 
 

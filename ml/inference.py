@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,16 +12,10 @@ from numpy.typing import NDArray
 from torch import nn
 
 from ml.checkpoint import ModelMeta, load_checkpoint
+from ml.prediction import Prediction, predictions_from_rows
 from ml.preprocess import preprocess_batch
 
-
-@dataclass(frozen=True)
-class Prediction:
-    """The expressed emotion of one face: top label, its probability, and all probabilities (sum to 1)."""
-
-    label: str
-    confidence: float
-    scores: dict[str, float]
+__all__ = ["EmotionClassifier", "Prediction"]
 
 
 class EmotionClassifier:
@@ -88,14 +81,7 @@ class EmotionClassifier:
 
     def postprocess(self, probs: torch.Tensor) -> list[Prediction]:
         """Probability rows -> Prediction objects."""
-        rows = probs.cpu().double().numpy()
-        predictions = []
-        for row in rows:
-            row = row / row.sum()
-            best = int(row.argmax())
-            scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-            predictions.append(Prediction(self.labels[best], float(row[best]), scores))
-        return predictions
+        return predictions_from_rows(probs.cpu().numpy(), self.labels)
 
     def predict_proba(self, images: Sequence[NDArray[Any]]) -> NDArray[Any]:
         """N x num_labels probability matrix, computed in batches of `batch_size`."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
-import torch
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # the onnxruntime path (ml.onnx_classifier) runs without importing torch
+    import torch
 
 
 def center_square(image: NDArray[Any]) -> NDArray[Any]:
@@ -46,6 +48,8 @@ def to_model_pixels(rgb: NDArray[Any], input_size: int, grayscale: bool) -> NDAr
 
 def normalize(batch_uint8: torch.Tensor, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
     """NHWC or NCHW uint8 -> NCHW float32 scaled to [0, 1] then standardised with per-channel mean/std."""
+    import torch
+
     x = batch_uint8
     if x.shape[-1] in (1, 3) and x.shape[1] not in (1, 3):
         x = x.permute(0, 3, 1, 2)
@@ -63,5 +67,7 @@ def preprocess_batch(
     std: Sequence[float],
 ) -> torch.Tensor:
     """RGB uint8 crops -> normalised NCHW float tensor ready for the model."""
+    import torch
+
     pixels = np.stack([to_model_pixels(img, input_size, grayscale) for img in images])
     return normalize(torch.from_numpy(pixels).permute(0, 3, 1, 2), mean, std).contiguous()
