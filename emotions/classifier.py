@@ -87,6 +87,25 @@ def get_face_detector() -> FaceDetector:
     return _face_detector(str(Path(settings.FACE_DETECTOR_PATH).resolve()), settings.FACE_DETECTOR_MIN_SCORE)
 
 
+def active_export() -> Path:
+    """The ONNX export folder of the active model (manifest + files phones download), exported if missing.
+
+    Raises ml.checkpoint.CheckpointError when the model cannot be loaded or exported.
+    """
+    classifier = get_classifier()
+    folder = getattr(classifier, "folder", None)
+    if folder is not None:
+        return Path(folder)
+    from ml.export import ensure_export
+
+    try:
+        return ensure_export(settings.EMOTION_MODEL_PATH, settings.EMOTION_EXPORT_DIR, settings.FACE_DETECTOR_PATH)
+    except Exception as exc:  # the torch runtime serves the server; phones still need the export
+        from ml.checkpoint import CheckpointError
+
+        raise CheckpointError(f"could not export {settings.EMOTION_MODEL_PATH}: {exc}") from exc
+
+
 def active_labels() -> tuple[str, ...]:
     """Emotion labels of the active model, in its output order."""
     return tuple(get_classifier().labels)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from emotions import views
+from emotions import model_views, views
 
 urlpatterns = [
     path("visitors/", views.VisitorCreateView.as_view(), name="visitor-create"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("captures/<uuid:capture_id>/", views.CaptureDetailView.as_view(), name="capture-detail"),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy-notice"),
     path("emotions/", views.EmotionLabelsView.as_view(), name="emotion-labels"),
+    path("models/current/", model_views.CurrentModelView.as_view(), name="model-current"),
+    path("models/<str:version>/<str:name>", model_views.ModelFileView.as_view(), name="model-file"),
 ]

@@ -78,6 +78,8 @@ def _export_graph(checkpoint: Path, target: Path) -> dict[str, Any]:
             dynamic_shapes=({0: torch.export.Dim("batch")},),
             opset_version=OPSET,
             dynamo=True,
+            # One self-contained file (weights inside), as a phone downloads it; the default writes them beside.
+            external_data=False,
             verbose=False,
         )
     return {

@@ -77,6 +77,9 @@ def test_the_manifest_states_the_input_contract_and_the_files_checksums(shipped_
         path = shipped_export / entry["file"]
         assert (file_sha256(path), path.stat().st_size) == (entry["sha256"], entry["bytes"])
     assert manifest["detector"]["sha256"] == file_sha256(DEFAULT_DETECTOR)
+    # Self-contained: no weights in a side file that a phone downloading the listed files would miss.
+    listed = {manifest["classifier"]["file"], manifest["detector"]["file"], MANIFEST_NAME}
+    assert {path.name for path in shipped_export.iterdir()} == listed
     assert manifest["source_checkpoint"]["sha256"] == file_sha256(SHIPPED)
 
 

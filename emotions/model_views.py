@@ -1,0 +1,90 @@
+"""Model distribution for on-device reading: the active model's manifest and its files, versioned and cacheable."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from emotions import classifier as active_model
+from museum_guide.api_errors import ApiError
+
+# Version folder names as ml.export writes them ("efficientnet_v2_b0-96ff0316e93e"); nothing else is served.
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+# A version's files never change (a new model is a new version), so caches may keep them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
+    return manifest
+
+
+def _file_url(request: Request, version: str, name: str) -> str:
+    return request.build_absolute_uri(reverse("model-file", args=[version, name]))
+
+
+class CurrentModelView(APIView):
+    """GET /models/current/: the manifest of the model the server runs, with download URLs of its files."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from ml.checkpoint import CheckpointError
+
+        try:
+            folder = active_model.active_export()
+        except CheckpointError as exc:
+            raise ApiError(
+                "model_unavailable",
+                "The emotion model is not available right now.",
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+            ) from exc
+        manifest = _manifest(folder)
+        for part in ("classifier", "detector"):
+            manifest[part]["url"] = _file_url(request, manifest["model_version"], manifest[part]["file"])
+        response = Response(manifest)
+        # Changes with every model deploy: cacheable, but revalidated (ETag) on each use.
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+
+class ModelFileView(APIView):
+    """GET /models/<version>/<file>: one file of an exported model version (ONNX), with a strong ETag."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, version: str, name: str) -> FileResponse:
+        folder = Path(settings.EMOTION_EXPORT_DIR) / version
+        try:
+            if not _VERSION.match(version):
+                raise FileNotFoundError(version)
+            manifest = _manifest(folder)
+            files = {entry["file"]: entry["sha256"] for entry in (manifest["classifier"], manifest["detector"])}
+            digest = files[name]
+        except (OSError, KeyError, ValueError) as exc:
+            raise ApiError(
+                "not_found", f"There is no model file {name!r} of version {version!r}.", status.HTTP_404_NOT_FOUND
+            ) from exc
+        # FileResponse closes the file once it has been streamed.
+        response = FileResponse(open(folder / name, "rb"), content_type="application/octet-stream")  # noqa: SIM115
+        response["ETag"] = f'"{digest}"'
+        response["Cache-Control"] = IMMUTABLE
+        return response
