@@ -106,6 +106,27 @@ def active_export() -> Path:
         raise CheckpointError(f"could not export {settings.EMOTION_MODEL_PATH}: {exc}") from exc
 
 
+def distributed_models() -> dict[str, tuple[str, ...]]:
+    """Model versions phones may read faces with -> their labels: the current export and the one before it.
+
+    A phone that downloaded the previous model before a deploy keeps working until it updates.
+    """
+    import json
+
+    current = active_export()
+    others = [
+        manifest
+        for manifest in Path(settings.EMOTION_EXPORT_DIR).glob("*/manifest.json")
+        if manifest.parent.resolve() != current.resolve()
+    ]
+    others.sort(key=lambda manifest: manifest.stat().st_mtime_ns, reverse=True)
+    versions = {}
+    for manifest_path in [current / "manifest.json", *others[:1]]:
+        manifest = json.loads(manifest_path.read_text())
+        versions[str(manifest["model_version"])] = tuple(str(label) for label in manifest["labels"])
+    return versions
+
+
 def active_labels() -> tuple[str, ...]:
     """Emotion labels of the active model, in its output order."""
     return tuple(get_classifier().labels)

@@ -205,6 +205,13 @@ class Capture(models.Model):
         return self.status in self.FINISHED
 
 
+class ReadingSource(models.TextChoices):
+    """Where the model read the face: on the server from an uploaded photo, or on the visitor's phone."""
+
+    SERVER = "server", "server"
+    DEVICE = "device", "device"
+
+
 class EmotionEvent(models.Model):
     """The facial expression the model saw on one capture: visitor x exhibit x emotion.
 
@@ -220,6 +227,8 @@ class EmotionEvent(models.Model):
     # kept (PostgreSQL's jsonb sorts keys); GET /api/v1/emotions/ gives the model's label order.
     scores = models.JSONField()
     model_version = models.CharField(max_length=128)
+    # The same model versions run on both (the phone downloads the server's export), so readings compare.
+    source = models.CharField(max_length=8, choices=ReadingSource.choices, default=ReadingSource.SERVER)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -232,6 +241,9 @@ class EmotionEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(confidence__gte=0.0) & Q(confidence__lte=1.0), name="event_confidence_0_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=[choice.value for choice in ReadingSource]), name="event_source_valid"
             ),
         ]
 

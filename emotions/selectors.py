@@ -75,6 +75,7 @@ def visitor_export(*, visitor: Visitor) -> dict[str, Any]:
                 "confidence": event.confidence,
                 "scores": event.scores,
                 "model_version": event.model_version,
+                "source": event.source,
                 "created_at": event.created_at,
             }
             for event in events

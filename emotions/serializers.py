@@ -129,6 +129,21 @@ class CaptureCreateInputSerializer(serializers.Serializer[Any]):
     )
 
 
+class DeviceReadingInputSerializer(serializers.Serializer[Any]):
+    """A reading made on the phone with a model downloaded from /models/current/: only scores are sent."""
+
+    exhibit = serializers.CharField(min_length=1, max_length=200, help_text="Exhibit id or slug.")
+    scores = serializers.DictField(
+        child=serializers.FloatField(),
+        allow_empty=False,
+        help_text="{label: probability} over exactly the labels of model_version; finite, >= 0, summing to 1.",
+    )
+    model_version = serializers.CharField(
+        max_length=128, help_text="The model the phone ran: the current one (GET /models/current/) or the previous."
+    )
+    source = serializers.ChoiceField(choices=["device"], help_text='Always "device": read on the phone.')
+
+
 class CaptureAcceptedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=CaptureStatus.choices)
@@ -142,6 +157,9 @@ class CaptureOutputSerializer(serializers.Serializer[Any]):
     confidence = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
     model_version = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField(
+        help_text='Where the face was read: "server" or "device"; null until read.'
+    )
     error_code = serializers.ChoiceField(
         choices=CAPTURE_ERROR_CODES, help_text="Why the capture failed; empty unless `status` is `failed`."
     )
@@ -165,6 +183,10 @@ class CaptureOutputSerializer(serializers.Serializer[Any]):
         event = self._event(capture)
         return event.model_version if event else None
 
+    def get_source(self, capture: Capture) -> str | None:
+        event = self._event(capture)
+        return event.source if event else None
+
 
 class EmotionEventOutputSerializer(serializers.ModelSerializer[Any]):
     emotion = serializers.CharField(source="label", help_text=EXPRESSED_NOT_FELT)
@@ -181,6 +203,7 @@ class EmotionEventOutputSerializer(serializers.ModelSerializer[Any]):
             "confidence",
             "scores",
             "model_version",
+            "source",
             "created_at",
         ]
 

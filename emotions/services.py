@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from emotions.models import (
     ConsentAction,
     ConsentRecord,
     EmotionEvent,
+    ReadingSource,
     Visitor,
     VisitorToken,
     capture_upload_name,
@@ -311,6 +313,93 @@ def capture_create(
     except BaseException:
         private_storage.delete(name)
         raise
+    return capture
+
+
+# How far the phone's scores may be from summing to 1 (float32 softmax, rounding in JSON).
+SCORES_SUM_TOLERANCE = 1e-3
+
+
+def _reading_check(scores: dict[str, float], model_version: str) -> tuple[str, float]:
+    """A device reading's scores against the distributed model it claims; returns (label, confidence)."""
+    from ml.checkpoint import CheckpointError
+
+    try:
+        accepted = active_model.distributed_models()
+    except CheckpointError as exc:
+        raise ApiError(
+            "model_unavailable", "The emotion model is not available right now.", status.HTTP_503_SERVICE_UNAVAILABLE
+        ) from exc
+    labels = accepted.get(model_version)
+    if labels is None:
+        raise ApiError(
+            "unknown_model_version",
+            f"model_version {model_version!r} is not a model this server distributes; use one of "
+            f"{', '.join(accepted)} (GET /api/v1/models/current/).",
+        )
+    if set(scores) != set(labels):
+        raise ApiError(
+            "scores_labels_mismatch",
+            f"scores must have exactly the labels of {model_version}: {', '.join(labels)}.",
+        )
+    values = [scores[label] for label in labels]
+    if not all(math.isfinite(value) and value >= 0.0 for value in values):
+        raise ApiError("invalid_scores", "Every score must be a finite number >= 0.")
+    total = sum(values)
+    if abs(total - 1.0) > SCORES_SUM_TOLERANCE:
+        raise ApiError(
+            "scores_not_normalised",
+            f"The scores must sum to 1 (within {SCORES_SUM_TOLERANCE}); they sum to {total:.6f}.",
+        )
+    best = max(range(len(labels)), key=lambda index: values[index])
+    return labels[best], min(1.0, values[best])
+
+
+def capture_record_reading(
+    *,
+    visitor: Visitor,
+    exhibit: str | int,
+    scores: dict[str, float],
+    model_version: str,
+    idempotency_key: str | None = None,
+) -> Capture:
+    """Store a reading made on the visitor's phone (no photo ever reached the server) as a finished capture.
+
+    Same consent and exhibit rules as a photo; the scores must come from a model this server distributed
+    (current or previous version) with its labels, be finite, >= 0 and sum to 1. Nothing is stored on
+    any error. The event records source "device" and the model version.
+    """
+    if idempotency_key is not None:
+        earlier = Capture.objects.filter(visitor=visitor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    if not visitor.has_consent:
+        raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
+    target = _exhibit_resolve(exhibit)
+    label, confidence = _reading_check(scores, model_version)
+    try:
+        with transaction.atomic():
+            capture = Capture.objects.create(
+                visitor=visitor,
+                exhibit=target,
+                status=CaptureStatus.DONE,
+                finished_at=timezone.now(),
+                idempotency_key=idempotency_key,
+            )
+            EmotionEvent.objects.create(
+                capture=capture,
+                visitor=visitor,
+                exhibit=target,
+                label=label,
+                confidence=confidence,
+                scores={name: float(value) for name, value in scores.items()},
+                model_version=model_version,
+                source=ReadingSource.DEVICE,
+            )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return Capture.objects.get(visitor=visitor, idempotency_key=idempotency_key)
     return capture
 
 

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,7 @@ from emotions.serializers import (
     CaptureAcceptedOutputSerializer,
     CaptureCreateInputSerializer,
     CaptureOutputSerializer,
+    DeviceReadingInputSerializer,
     EmotionEventOutputSerializer,
     EmotionLabelsOutputSerializer,
     PrivacyNoticeOutputSerializer,
@@ -144,16 +145,24 @@ def _idempotency_key(request: Request) -> str | None:
 
 
 class CaptureCreateView(VisitorAPIView):
-    """POST /captures/: upload a selfie at an exhibit; 202 while a worker classifies it."""
+    """POST /captures/: upload a selfie at an exhibit (202 while a worker reads it), or send a phone's reading (201)."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
     # The photo may be larger than other API bodies: post() applies CAPTURE_MAX_UPLOAD_BYTES itself.
     checks_own_body_size = True
     throttle_scope = "capture_upload"
 
     @extend_schema(
-        request={"multipart/form-data": CaptureCreateInputSerializer},
-        responses={202: CaptureAcceptedOutputSerializer},
+        request={
+            "multipart/form-data": CaptureCreateInputSerializer,
+            "application/json": DeviceReadingInputSerializer,
+        },
+        responses={202: CaptureAcceptedOutputSerializer, 201: CaptureOutputSerializer},
+        description=(
+            "A photo (multipart) is read by a worker: 202, then poll the Location. A reading made on the phone "
+            '(JSON `{exhibit, scores, model_version, source: "device"}` with a model from GET /models/current/) '
+            "is stored at once: 201 with the finished capture; no photo leaves the phone."
+        ),
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -170,6 +179,8 @@ class CaptureCreateView(VisitorAPIView):
             content_length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             content_length = 0  # Django's parser rejects a malformed header itself
+        if (request.content_type or "").startswith("application/json"):
+            return self._device_reading(request, content_length)
         limit = settings.CAPTURE_MAX_UPLOAD_BYTES
         if content_length > limit + MULTIPART_OVERHEAD_BYTES:
             raise ApiError(
@@ -194,6 +205,25 @@ class CaptureCreateView(VisitorAPIView):
         # Where to poll, and how soon: a capture is usually read within a second or two.
         headers = {"Location": reverse("capture-detail", args=[capture.pk]), "Retry-After": "1"}
         return Response(CaptureAcceptedOutputSerializer(capture).data, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+    def _device_reading(self, request: Request, content_length: int) -> Response:
+        if content_length > settings.API_MAX_BODY_BYTES:
+            raise ApiError(
+                "request_too_large",
+                f"The request body is {content_length:,} bytes; at most {settings.API_MAX_BODY_BYTES:,} are accepted.",
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        data = DeviceReadingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        capture = services.capture_record_reading(
+            visitor=request_visitor(request),
+            exhibit=data.validated_data["exhibit"],
+            scores=data.validated_data["scores"],
+            model_version=data.validated_data["model_version"],
+            idempotency_key=_idempotency_key(request),
+        )
+        headers = {"Location": reverse("capture-detail", args=[capture.pk])}
+        return Response(CaptureOutputSerializer(capture).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class CaptureDetailView(VisitorAPIView):

@@ -44,6 +44,8 @@ class ReportEvent(models.Model):
     visitor_id = models.UUIDField()
     label = models.CharField(max_length=32)
     confidence = models.FloatField()
+    # "server" or "device": where the face was read (EmotionEvent.source).
+    source = models.CharField(max_length=8, default="server")
     # Secret random key of the event (museum_guide.disclosure.record_key): the sum over a cell's events
     # picks that cell's perturbation, so equal cells always show equal numbers. Never shown.
     cell_key = models.PositiveIntegerField(default=0)

@@ -47,6 +47,7 @@ class ReportFilters:
     hall: int | None = None
     exhibit: int | None = None
     emotion: str | None = None
+    source: str | None = None  # "server" or "device": where faces were read
 
     def as_q(self) -> Q:
         """The filters as a condition on report rows."""
@@ -63,6 +64,8 @@ class ReportFilters:
             q &= Q(exhibit_id=self.exhibit)
         if self.emotion:
             q &= Q(label=self.emotion)
+        if self.source:
+            q &= Q(source=self.source)
         return q
 
 
@@ -293,7 +296,7 @@ def top_exhibits(
 ) -> TopExhibitsReport:
     """Exhibits with the highest share of `emotion` among their events; suppressed exhibits are not ranked."""
     # The share needs all of an exhibit's events, so an emotion filter must not narrow the rows.
-    scope = ReportFilters(date_from=filters.date_from, date_to=filters.date_to, venue=filters.venue, hall=filters.hall)
+    scope = replace(filters, emotion=None, exhibit=None)
     report = emotion_report(group_by="exhibit", filters=scope, labels=labels, min_size=min_size)
     # An exhibit whose cell of this emotion is withheld cannot be ranked by it: it counts as suppressed.
     shown = [

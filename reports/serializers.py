@@ -26,6 +26,11 @@ class ReportFiltersInputSerializer(serializers.Serializer[Any]):
     date_to = serializers.DateField(required=False, help_text="Last venue-local day included (YYYY-MM-DD).")
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False)
     hall = serializers.PrimaryKeyRelatedField(queryset=Hall.objects.all(), required=False)
+    source = serializers.ChoiceField(
+        choices=["server", "device"],
+        required=False,
+        help_text="Only faces read on the server (uploaded photos) or on visitors' phones (on-device mode).",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
@@ -53,6 +58,7 @@ class ReportFiltersInputSerializer(serializers.Serializer[Any]):
             hall=data["hall"].pk if data.get("hall") else None,
             exhibit=data["exhibit"].pk if data.get("exhibit") else None,
             emotion=data.get("emotion") or None,
+            source=data.get("source") or None,
         )
 
 

@@ -41,6 +41,7 @@ def _report_row(event: EmotionEvent, exhibit: Exhibit, prefix: str) -> ReportEve
         visitor_id=event.visitor_id,
         label=event.label,
         confidence=event.confidence,
+        source=event.source,
         cell_key=record_key(event.pk, prefix),
         local_date=local.date(),
         local_hour=hour,
@@ -87,9 +88,9 @@ def _rebuild_in_sql(exhibit_ids: list[int] | None) -> int:
     # ON CONFLICT: an event committed while this runs may already have inserted its own row.
     sql = f"""
         INSERT INTO {ReportEvent._meta.db_table}
-            (event_id, exhibit_id, hall_id, venue_id, visitor_id, label, confidence, cell_key,
+            (event_id, exhibit_id, hall_id, venue_id, visitor_id, label, confidence, source, cell_key,
              local_date, local_hour, local_weekday)
-        SELECT e.id, e.exhibit_id, x.hall_id, h.venue_id, e.visitor_id, e.label, e.confidence,
+        SELECT e.id, e.exhibit_id, x.hall_id, h.venue_id, e.visitor_id, e.label, e.confidence, e.source,
                ('x' || substr(md5(%s || e.id::text), 1, 8))::bit(32)::int & 2147483647,
                {local}::date, EXTRACT(HOUR FROM {local})::smallint, EXTRACT(ISODOW FROM {local})::smallint
         FROM {event_table} e
@@ -110,7 +111,7 @@ def _rebuild_in_python(exhibit_ids: list[int] | None) -> int:
         exhibits = exhibits.filter(pk__in=exhibit_ids)
     by_id = {exhibit.pk: exhibit for exhibit in exhibits}
     events = EmotionEvent.objects.filter(exhibit_id__in=list(by_id)).only(
-        "pk", "exhibit_id", "visitor_id", "label", "confidence", "created_at"
+        "pk", "exhibit_id", "visitor_id", "label", "confidence", "source", "created_at"
     )
     written, batch, prefix = 0, [], record_key_prefix()
     for event in events.order_by("pk").iterator(chunk_size=REBUILD_BATCH_SIZE):

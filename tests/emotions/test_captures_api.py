@@ -315,6 +315,7 @@ def test_the_owner_sees_the_outcome_of_a_capture(visitor: Visitor, visitor_clien
         "confidence": 0.75,
         "scores": {"joyish": 0.75, "other": 0.25},
         "model_version": "test-model",
+        "source": "server",
         "error_code": "",
     }
 

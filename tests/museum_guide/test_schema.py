@@ -32,7 +32,9 @@ def test_the_schema_declares_what_the_phone_endpoints_really_send() -> None:
     ref = recommendations["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert components[ref]["properties"]["results"]["type"] == "array"
     upload = schema["paths"]["/api/v1/captures/"]["post"]["requestBody"]["content"]
-    assert set(upload) == {"multipart/form-data"}
+    assert set(upload) == {"multipart/form-data", "application/json"}
+    reading = components[upload["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]]["properties"]
+    assert set(reading) == {"exhibit", "scores", "model_version", "source"}
     image = components[upload["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]]["properties"]["image"]
     assert image["format"] == "binary"
     assert "EXIF orientation" in components["CaptureCreateInput"]["properties"]["face_box"]["description"]

@@ -9,7 +9,9 @@ import pytest
 from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
+from emotions.models import EmotionEvent
 from museum_guide.disclosure import NOISE_RANGE
+from reports.models import ReportEvent
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory, HallFactory, VenueFactory
 from tests.reports.conftest import LABELS, Scene, event_at
@@ -177,3 +179,26 @@ def test_the_schema_documents_expressed_emotions(client: APIClient) -> None:
         "emotion",
         "format",
     }
+
+
+def test_the_source_filter_separates_phone_readings_from_server_readings(get_report: Callable[..., dict]) -> None:
+    exhibit = ExhibitFactory.create()
+    moment = datetime(2025, 4, 1, 10, tzinfo=UTC)
+    for index in range(12):
+        event = event_at(moment, exhibit=exhibit, visitor=VisitorFactory.create(), label="happy")
+        if index < 6:
+            EmotionEvent.objects.filter(pk=event.pk).update(source="device")
+            ReportEvent.objects.filter(event=event).update(source="device")
+
+    whole = get_report(group_by="exhibit")["groups"][0]
+    device = get_report(group_by="exhibit", source="device")["groups"][0]
+    server = get_report(group_by="exhibit", source="server")["groups"][0]
+
+    assert abs(whole["events"] - 12) <= NOISE_RANGE
+    assert abs(device["events"] - 6) <= NOISE_RANGE and abs(server["events"] - 6) <= NOISE_RANGE
+
+
+def test_an_unknown_source_is_a_400(analyst_client: APIClient) -> None:
+    response = analyst_client.get("/api/v1/reports/emotions/", {"source": "satellite"})
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_choice")
