@@ -141,7 +141,8 @@ class DeviceReadingInputSerializer(serializers.Serializer[Any]):
     model_version = serializers.CharField(
         max_length=128, help_text="The model the phone ran: the current one (GET /models/current/) or the previous."
     )
-    source = serializers.ChoiceField(choices=["device"], help_text='Always "device": read on the phone.')
+    # A field named like DRF's Field.source: the serializer metaclass takes it out of the class, the stubs do not.
+    source = serializers.ChoiceField(choices=["device"], help_text='Always "device": read on the phone.')  # type: ignore[assignment]
 
 
 class CaptureAcceptedOutputSerializer(serializers.Serializer[Any]):
@@ -157,7 +158,8 @@ class CaptureOutputSerializer(serializers.Serializer[Any]):
     confidence = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField()
     model_version = serializers.SerializerMethodField()
-    source = serializers.SerializerMethodField(
+    # A field named like DRF's Field.source: the serializer metaclass takes it out of the class, the stubs do not.
+    source = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text='Where the face was read: "server" or "device"; null until read.'
     )
     error_code = serializers.ChoiceField(

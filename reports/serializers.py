@@ -26,7 +26,8 @@ class ReportFiltersInputSerializer(serializers.Serializer[Any]):
     date_to = serializers.DateField(required=False, help_text="Last venue-local day included (YYYY-MM-DD).")
     venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False)
     hall = serializers.PrimaryKeyRelatedField(queryset=Hall.objects.all(), required=False)
-    source = serializers.ChoiceField(
+    # A field named like DRF's Field.source: the serializer metaclass takes it out of the class, the stubs do not.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=["server", "device"],
         required=False,
         help_text="Only faces read on the server (uploaded photos) or on visitors' phones (on-device mode).",

@@ -39,8 +39,8 @@ def phone_reading(client: APIClient, face: np.ndarray) -> tuple[str, dict[str, f
     }
 
 
-def send(client: APIClient, body: dict[str, Any], **headers: str) -> Any:
-    return client.post(URL, body, format="json", **headers)
+def send(client: APIClient, body: dict[str, Any], key: str | None = None) -> Any:
+    return client.post(URL, body, format="json", headers={"Idempotency-Key": key} if key else None)
 
 
 def test_a_reading_made_on_the_phone_is_stored_at_once_as_a_device_event(
@@ -122,8 +122,8 @@ def test_without_consent_a_reading_is_refused(visitor_client: APIClient, visitor
 def test_a_retry_with_the_same_idempotency_key_stores_one_reading(visitor_client: APIClient, exhibit: Exhibit) -> None:
     body = _valid(visitor_client, exhibit)
 
-    first = send(visitor_client, body, HTTP_IDEMPOTENCY_KEY="read-1")
-    again = send(visitor_client, body, HTTP_IDEMPOTENCY_KEY="read-1")
+    first = send(visitor_client, body, key="read-1")
+    again = send(visitor_client, body, key="read-1")
 
     assert first.json()["id"] == again.json()["id"]
     assert EmotionEvent.objects.count() == 1
