@@ -14,6 +14,10 @@ expressed at that moment, not a judgement of what you felt. The photo is deleted
 processing; it is never shown to anyone, never made public, and its metadata (such as GPS location)
 is removed on upload.
 
+Reading on your phone instead: an app may read the expression on the phone itself, with the same model
+downloaded from us. Then the photo never leaves your phone; only the expression scores are sent, and we
+store them exactly as if we had read them, marked as read on the device.
+
 What we keep: the expression label with its probabilities, the exhibit and the time, linked to a
 random app identifier. We do not know who you are: no name, no e-mail, no face templates, no face
 matching and no age, gender or ethnicity estimation.
