@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from emotions.models import CAPTURE_ERROR_CODES, Capture, CaptureStatus, EmotionEvent, Visitor
+from museum_guide.json_fields import StrictBooleanField
 
 EXPRESSED_NOT_FELT = (
     "Emotions are facial expressions the camera saw at that moment, not statements about what a person felt."
@@ -18,13 +19,13 @@ EXPRESSED_NOT_FELT = (
 
 
 class VisitorCreateInputSerializer(serializers.Serializer[Any]):
-    consent_emotion_analysis = serializers.BooleanField(default=False)
+    consent_emotion_analysis = StrictBooleanField(default=False)
     language = serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES], default="en")
     desired_emotions = serializers.ListField(child=serializers.CharField(max_length=32), max_length=20, default=list)
 
 
 class VisitorUpdateInputSerializer(serializers.Serializer[Any]):
-    consent_emotion_analysis = serializers.BooleanField(required=False)
+    consent_emotion_analysis = StrictBooleanField(required=False)
     language = serializers.ChoiceField(choices=[code for code, _ in settings.LANGUAGES], required=False)
     desired_emotions = serializers.ListField(child=serializers.CharField(max_length=32), max_length=20, required=False)
 

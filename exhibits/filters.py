@@ -32,7 +32,12 @@ class HallFilter(filters.FilterSet):
 
     venue = filters.CharFilter(method="filter_venue", help_text="Venue id or slug.")
     floor = IntegerFilter(field_name="floor")
-    is_step_free = filters.BooleanFilter(field_name="is_step_free")
+    # `true` or `false` only: django-filter's BooleanFilter would read `null` or `unknown` as "no filter".
+    is_step_free = filters.ChoiceFilter(
+        method="filter_step_free",
+        choices=[("true", "true"), ("false", "false")],
+        help_text="`true`: halls reachable without stairs; `false`: the others.",
+    )
 
     class Meta:
         model = Hall
@@ -40,6 +45,9 @@ class HallFilter(filters.FilterSet):
 
     def filter_venue(self, queryset: QuerySet[Hall], name: str, value: str) -> QuerySet[Hall]:
         return queryset.filter(reference_q(value, prefix="venue"))
+
+    def filter_step_free(self, queryset: QuerySet[Hall], name: str, value: str) -> QuerySet[Hall]:
+        return queryset.filter(is_step_free=value == "true")
 
 
 class ExhibitFilter(filters.FilterSet):

@@ -104,7 +104,7 @@ class ExhibitSerializer(LocalizedSerializer):
     tags: "serializers.SlugRelatedField[Tag]" = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="slug"
     )
-    image = serializers.ImageField(read_only=True, use_url=True)
+    image = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
     public_url = serializers.CharField(read_only=True, help_text="The visitor page the exhibit's QR code opens.")
     expected_emotions = serializers.DictField(
         child=serializers.FloatField(), read_only=True, help_text="Curators' prior {label: weight}."

@@ -88,3 +88,23 @@ class ApiBodyLimitMiddleware:
                 "request_too_large", f"The request body is {length:,} bytes; at most {limit:,} are accepted here.", 413
             )
         return None
+
+
+class ApiRepeatedParameterMiddleware:
+    """Refuse an API query that names a parameter twice (`?floor=1&floor=2`): 400 `repeated_parameter`.
+
+    Every query parameter of the API is a single value (lists are comma-separated, e.g. `emotions=a,b`);
+    Django would silently read the last one, so a client's mistake would go unnoticed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if is_api_request(request):
+            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                return json_error(
+                    "repeated_parameter", f"Give each query parameter once; repeated: {', '.join(repeated)}.", 400
+                )
+        return self.get_response(request)

@@ -2,6 +2,7 @@
 
 from rest_framework import pagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from museum_guide.api_errors import ApiError
 
@@ -20,3 +21,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "invalid_page_size", f"page_size must be a whole number from 1 to {self.max_page_size}, not {text!r}."
             )
         return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, object]]:
+        """`page` and `page_size` with their bounds, so that the schema says what the server accepts."""
+        parameters: list[dict[str, object]] = super().get_schema_operation_parameters(view)
+        # page_size above 100 is capped, not refused: no maximum.
+        bounds = {self.page_query_param: {"minimum": 1}, self.page_size_query_param: {"minimum": 1}}
+        for parameter in parameters:
+            schema = parameter.get("schema")
+            if isinstance(schema, dict) and parameter.get("name") in bounds:
+                schema.update(bounds[str(parameter["name"])])
+        return parameters

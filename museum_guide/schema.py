@@ -48,3 +48,26 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             for status, description in errors.items():
                 operation["responses"].setdefault(status, {"description": description, "content": content})
     return result
+
+
+# Optional query parameters whose empty value is NOT "absent": they answer 400 or 404 to `?name=`.
+EMPTY_MEANS_ERROR = frozenset({"page", "page_size", "limit", "format", "from_exhibit"})
+
+
+def allow_empty_query_values(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: say that an empty optional filter (`?hall=`) means "no filter".
+
+    HTML forms (the dashboard) send empty fields; the catalogue, django-filter and the reports read them as
+    absent. `tests/museum_guide/test_schema.py` checks each such parameter really answers 200 when empty.
+    """
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/") or "get" not in operations:
+            continue
+        for parameter in operations["get"].get("parameters", []):
+            if (
+                parameter.get("in") == "query"
+                and not parameter.get("required")
+                and parameter["name"] not in EMPTY_MEANS_ERROR
+            ):
+                parameter["allowEmptyValue"] = True
+    return result

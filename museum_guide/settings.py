@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "museum_guide.middleware.ApiCacheControlMiddleware",
     "museum_guide.middleware.ApiBodyLimitMiddleware",
+    "museum_guide.middleware.ApiRepeatedParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -184,6 +185,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "museum_guide.schema.add_error_responses",
+        "museum_guide.schema.allow_empty_query_values",
     ],
     # Swagger UI from the pinned drf-spectacular-sidecar package, served as our own static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

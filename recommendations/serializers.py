@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from museum_guide.json_fields import NumberField, StrictBooleanField
+
 EXPRESSIONS_NOTE = "Facial expressions the camera saw at this exhibit, not the emotions anyone felt."
 
 
@@ -69,31 +71,21 @@ class RecommendationListOutputSerializer(serializers.Serializer[Any]):
     results = RecommendationOutputSerializer(many=True)
 
 
-class NumberField(serializers.FloatField):
-    """A float that refuses booleans (Python reads `true` as 1, which a client never means as a number)."""
-
-    def to_internal_value(self, data: Any) -> float:
-        if isinstance(data, bool):
-            self.fail("invalid")
-        return float(super().to_internal_value(data))
-
-
 class RouteInputSerializer(serializers.Serializer[Any]):
     """POST /routes/ body."""
 
-    start_exhibit = serializers.CharField(max_length=120, help_text="Exhibit id or slug where the route starts.")
+    start_exhibit = serializers.CharField(
+        min_length=1, max_length=120, help_text="Exhibit id or slug where the route starts."
+    )
     end_exhibit = serializers.CharField(max_length=120, required=False, allow_blank=True, allow_null=True)
-    time_budget_minutes = NumberField(help_text="Minutes available for walking and looking.")
+    # Bounds in the field (not a validate_ method) so that the OpenAPI schema states them too.
+    time_budget_minutes = NumberField(
+        min_value=1,
+        max_value=settings.ROUTE_MAX_BUDGET_MINUTES,
+        help_text="Minutes available for walking and looking (1 to ROUTE_MAX_BUDGET_MINUTES, 720 by default).",
+    )
     emotions = EmotionListField(required=False, allow_empty=True)
-    step_free = serializers.BooleanField(required=False, default=False)
-
-    def validate_time_budget_minutes(self, value: float) -> float:
-        maximum = settings.ROUTE_MAX_BUDGET_MINUTES
-        if not 0 < value <= maximum:
-            raise serializers.ValidationError(
-                f"Must be more than 0 and at most {maximum:g} minutes, not {value:g}.", code="invalid_budget"
-            )
-        return value
+    step_free = StrictBooleanField(required=False, default=False)
 
 
 class RouteStopOutputSerializer(serializers.Serializer[Any]):

@@ -92,3 +92,40 @@ def test_every_api_operation_documents_its_errors_in_the_one_error_shape() -> No
             assert operation["responses"]["429"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
     upload = schema["paths"]["/api/v1/captures/"]["post"]["responses"]
     assert {"202", "409", "413", "415", "503"} <= set(upload)
+
+
+@pytest.mark.django_db
+def test_every_optional_parameter_the_schema_allows_empty_answers_as_if_it_were_absent() -> None:
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from reports.permissions import ANALYSTS_GROUP
+    from tests.emotions.factories import VisitorFactory, visitor_key
+    from tests.exhibits.factories import ExhibitFactory
+
+    exhibit = ExhibitFactory.create()
+    analyst = User.objects.create_user("ana")
+    analyst.groups.add(Group.objects.get(name=ANALYSTS_GROUP))
+    analyst_token, visitor_token = Token.objects.create(user=analyst).key, visitor_key(VisitorFactory.create())
+    client = APIClient()
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    checked = 0
+    for path, operations in schema["paths"].items():
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue
+        token = analyst_token if path.startswith("/api/v1/reports/") else visitor_token
+        required = {p["name"]: "" for p in operation.get("parameters", []) if p.get("required")}
+        if "from_exhibit" in required:
+            required["from_exhibit"] = str(exhibit.pk)
+        if "emotion" in required:
+            required["emotion"] = "happy"
+        absent = client.get(path, required, HTTP_AUTHORIZATION=f"Token {token}")
+        for parameter in operation.get("parameters", []):
+            if parameter.get("allowEmptyValue"):
+                response = client.get(path, {**required, parameter["name"]: ""}, HTTP_AUTHORIZATION=f"Token {token}")
+                assert response.status_code == absent.status_code, (path, parameter["name"], response.content[:200])
+                assert response.content == absent.content, (path, parameter["name"])
+                checked += 1
+    assert checked >= 15
