@@ -129,6 +129,72 @@ class Flooder(threading.Thread):
             self.answers[response.status_code] += 1
 
 
+def worker_process(env: dict[str, str], log: Path, name: str) -> subprocess.Popen[bytes]:
+    """One solo Celery worker on both queues (selfies and the periodic jobs' maintenance queue)."""
+    with log.open("ab") as handle:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "museum_guide", "worker", "--pool=solo",
+             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "-Q", "selfies,maintenance",
+             "-n", f"{name}@localhost"],
+            env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def kill_recovery(
+    base: str,
+    exhibit_id: int,
+    image: bytes,
+    rounds: int,
+    processes: list[subprocess.Popen[bytes]],
+    env: dict[str, str],
+    logs: Path,
+) -> int:
+    """SIGKILL the worker mid-capture `rounds` times; print kill -> finished seconds and events per capture."""
+    processes[1].kill()  # the benchmark's own worker: replaced by one that also runs the periodic jobs
+    processes[1].wait()
+    processes[1] = worker_process(env, logs / "worker.log", "recovery-0")
+    with (logs / "beat.log").open("wb") as beat_log:
+        processes.append(
+            subprocess.Popen(
+                [str(Path(sys.executable).parent / "celery"), "-A", "museum_guide", "beat", "--loglevel=WARNING",
+                 "-s", str(logs / "beat-schedule")],
+                env=env, cwd=ROOT, stdout=beat_log, stderr=subprocess.STDOUT,
+            )
+        )  # fmt: skip
+    Phone(base, exhibit_id, image, 1, 0.05).run()  # warm-up: the model is loaded
+    session = requests.Session()
+    key = session.post(f"{base}/api/v1/visitors/", json={"consent_emotion_analysis": True}, timeout=10).json()["token"]
+    session.headers["Authorization"] = f"Token {key}"
+    rows = []
+    for round_ in range(1, rounds + 1):
+        capture = session.post(
+            f"{base}/api/v1/captures/", data={"exhibit": exhibit_id}, files={"image": ("selfie.jpg", image)}, timeout=30
+        ).json()["id"]
+        url = f"{base}/api/v1/captures/{capture}/"
+        while session.get(url, timeout=10).json()["status"] != "processing":
+            time.sleep(0.002)
+        processes[1].kill()  # SIGKILL: no clean shutdown, the task is mid-flight
+        killed_at = time.perf_counter()
+        processes[1].wait()
+        processes[1] = worker_process(env, logs / "worker.log", f"recovery-{round_}")
+        status = "processing"
+        while status not in FINAL and time.perf_counter() - killed_at < 600:
+            time.sleep(0.2)
+            status = session.get(url, timeout=10).json()["status"]
+        seconds = time.perf_counter() - killed_at
+        events = sum(
+            1
+            for event in session.get(f"{base}/api/v1/visitors/me/export/", timeout=30).json()["emotion_events"]
+            if event["capture"] == capture
+        )
+        rows.append((round_, status, seconds, events))
+    print("\n| round | final status | SIGKILL -> finished, s | events of the capture |")
+    print("|---|---|---|---|")
+    for round_, status, seconds, events in rows:
+        print(f"| {round_} | {status} | {seconds:.1f} | {events} |")
+    return 0 if all(status == "done" and events == 1 and seconds <= 60 for _, status, seconds, events in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a Markdown table."""
     p = argparse.ArgumentParser(description="upload -> event latency, end to end")
@@ -144,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--photo", choices=("portrait", "phone"), default="portrait",
         help="portrait: the 512x512 astronaut JPEG; phone: a 12 MP selfie (4032x3024)",
+    )  # fmt: skip
+    p.add_argument(
+        "--kill", type=int, default=0,
+        help="instead: this many times, SIGKILL the worker while it reads a selfie, start a new one (with beat "
+        "running) and time until the capture is finished; also counts its events (must be exactly one)",
     )  # fmt: skip
     args = p.parse_args(argv)
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -194,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{args.port}"
         wait_http(f"{base}/healthz", 60)
         image = phone_selfie_jpeg() if args.photo == "phone" else portrait_jpeg()
+        if args.kill:
+            return kill_recovery(base, exhibit_id, image, args.kill, processes, env, logs)
         # One warm-up capture so that the worker's one-time model load is not counted as latency.
         warm = Phone(base, exhibit_id, image, 1, args.poll)
         warm.run()
