@@ -8,7 +8,9 @@ Starts the real processes (gunicorn serving the API, one `celery worker` on Redi
 the demo venue, then each simulated phone creates a consenting visitor and uploads a portrait (scikit-image's
 astronaut, a 512x512 JPEG) again and again, polling its capture until it is finished. Reports the
 upload -> final-status latency (p50/p95/max), throughput, and how many captures were lost (uploaded
-but never finished). The Redis db of REDIS_URL is flushed before and after.
+but never finished). The Redis db of REDIS_URL is flushed before and after. `--kill N` instead kills the
+worker with SIGKILL while it reads a selfie, N times, starts a new one (beat running) and reports how long
+until the capture is finished and how many events it got (target: within 60 s, exactly one).
 """
 
 from __future__ import annotations
