@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
+from typing import IO
 
+import numpy as np
 from django.conf import settings
+from django.core.files import File
+from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 from rest_framework import status
@@ -18,6 +23,28 @@ register_heif_opener()
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "HEIF"})
 JPEG_QUALITY = 90
+# The worker needs no more pixels than this on a photo's long side: the face detector's largest pass is
+# 1344 px and the classifier reads 48 px, so a face at half its 12 MP size is still several times larger
+# than the model's input. JPEG decoders scale by 1/2, 1/4 or 1/8 inside the DCT, far cheaper than a full
+# decode followed by a resize (docs/BENCHMARKS.md, face stage).
+READ_MIN_LONG_SIDE = 2000
+
+
+def stored_image_rgb(
+    handle: IO[bytes] | File, *, min_long_side: int = READ_MIN_LONG_SIDE
+) -> tuple[NDArray[np.uint8], float]:
+    """A sanitised selfie's upright RGB pixels for reading, and their scale against the stored image.
+
+    JPEGs longer than `min_long_side` are decoded at the smallest of 1/2, 1/4, 1/8 that keeps at least
+    that long side; a face box given in stored-image pixels is multiplied by the returned scale.
+    """
+    with Image.open(handle) as image:
+        stored_width = image.width
+        if image.format == "JPEG" and max(image.size) > min_long_side:
+            factor = max(image.size) / min_long_side
+            image.draft("RGB", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
+        rgb = np.asarray(image.convert("RGB"))
+    return rgb, rgb.shape[1] / stored_width
 
 
 @dataclass(frozen=True)

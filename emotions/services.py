@@ -487,15 +487,17 @@ def _capture_finish(
     return capture
 
 
-def _capture_load_rgb(capture: Capture) -> np.ndarray[Any, Any]:
-    import numpy as np
+def _capture_load_rgb(capture: Capture) -> tuple[np.ndarray[Any, Any], float]:
+    """The photo's pixels as the worker reads them (large JPEGs scaled down in the decoder) and their scale."""
     from PIL import Image, UnidentifiedImageError
+
+    from emotions.images import stored_image_rgb
 
     if not capture.image.name:
         raise CaptureProcessingError("image_missing", "the capture has no image any more")
     try:
-        with private_storage.open(capture.image.name, "rb") as handle, Image.open(handle) as image:
-            return np.asarray(image.convert("RGB"))
+        with private_storage.open(capture.image.name, "rb") as handle:
+            return stored_image_rgb(handle)
     except FileNotFoundError:
         raise CaptureProcessingError("image_missing", f"{capture.image.name} does not exist") from None
     except (UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -518,7 +520,7 @@ def capture_classify(*, capture_id: uuid.UUID | str) -> Capture | None:
     if capture is None:
         return Capture.objects.filter(pk=capture_id).first()
     try:
-        rgb = _capture_load_rgb(capture)
+        rgb, scale = _capture_load_rgb(capture)
     except CaptureProcessingError as exc:
         logger.warning("capture %s failed permanently: %s", capture.pk, exc)
         return _capture_finish(capture_id=capture.pk, outcome=CaptureStatus.FAILED, error_code=exc.code)
@@ -527,7 +529,17 @@ def capture_classify(*, capture_id: uuid.UUID | str) -> Capture | None:
         detector = active_model.get_face_detector()
     except (CheckpointError, FaceDetectorError) as exc:
         raise TransientCaptureError(f"emotion model unavailable: {exc}") from exc
-    crop = photo_face_crop(rgb, detector, face_box=FaceBox(**capture.face_box) if capture.face_box else None)
+    face_box = None
+    if capture.face_box:
+        # The phone's box is in the stored image's pixels; the decoded pixels may be scaled down.
+        box = capture.face_box
+        face_box = FaceBox(
+            x=round(box["x"] * scale),
+            y=round(box["y"] * scale),
+            w=max(1, round(box["w"] * scale)),
+            h=max(1, round(box["h"] * scale)),
+        )
+    crop = photo_face_crop(rgb, detector, face_box=face_box)
     if crop is None:
         return _capture_finish(capture_id=capture.pk, outcome=CaptureStatus.NO_FACE)
     prediction = model.predict([crop])[0]

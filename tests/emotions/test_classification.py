@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import time
@@ -10,11 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from emotions import services
+from emotions.classifier import get_face_detector
 from emotions.models import Capture, CaptureStatus, EmotionEvent
 from emotions.storage import private_storage
 from emotions.tasks import classify_capture_task, purge_capture_images_task, requeue_stuck_captures_task
@@ -280,3 +284,35 @@ def test_orphaned_files_are_purged_after_a_grace_period(
 
     assert run_on_commit(services.capture_images_purge) == 1
     assert [path.name for path in private_files()] == [Path(kept.image.name).name]
+
+
+def test_a_12_megapixel_photo_is_read_from_a_half_size_decode_and_its_face_box_scaled(
+    run_on_commit: Callable[..., Any],
+) -> None:
+    from emotions.images import READ_MIN_LONG_SIDE, stored_image_rgb
+
+    photo = images.phone_photo_jpeg(face_px=300)
+    with io.BytesIO(photo) as handle:
+        rgb, scale = stored_image_rgb(handle)
+    assert (rgb.shape[1], rgb.shape[0], scale) == (2016, 1512, 0.5)
+    assert max(rgb.shape[:2]) >= READ_MIN_LONG_SIDE
+    # The phone's own detector found the face: its box is in full-resolution pixels.
+    full = np.asarray(Image.open(io.BytesIO(photo)).convert("RGB"))
+    face = get_face_detector().detect(full)[0].box
+    boxed = capture_with(photo, face_box={"x": face.x, "y": face.y, "w": face.w, "h": face.h})
+    detected = capture_with(photo)
+
+    run_on_commit(services.capture_classify, capture_id=boxed.pk)
+    run_on_commit(services.capture_classify, capture_id=detected.pk)
+
+    boxed_event, detected_event = (EmotionEvent.objects.get(capture_id=c.pk) for c in (boxed, detected))
+    assert boxed_event.label == detected_event.label
+
+
+def test_small_photos_and_pngs_are_decoded_at_full_size() -> None:
+    from emotions.images import stored_image_rgb
+
+    for data in (images.portrait_jpeg(), images.encode(Image.new("RGB", (3000, 2500)), "PNG")):
+        with io.BytesIO(data) as handle:
+            rgb, scale = stored_image_rgb(handle)
+        assert scale == 1.0 and rgb.shape[:2] == Image.open(io.BytesIO(data)).size[::-1]
