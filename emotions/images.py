@@ -49,12 +49,23 @@ def stored_image_rgb(
 
 @dataclass(frozen=True)
 class SanitizedImage:
-    """A re-encoded RGB JPEG with EXIF orientation applied and no metadata at all."""
+    """A re-encoded RGB JPEG with EXIF orientation applied and no metadata at all.
+
+    `width` x `height` is what is stored (large photos reduced to about READ_MIN_LONG_SIDE); the upright
+    photo as sent was `sent_width` x `sent_height`, the pixels a phone's face box refers to.
+    """
 
     content: bytes
     width: int
     height: int
+    sent_width: int = 0
+    sent_height: int = 0
     extension: str = "jpg"
+
+    @property
+    def scale(self) -> float:
+        """Stored pixels per sent pixel (1.0 when the photo was stored at full size)."""
+        return self.width / self.sent_width if self.sent_width else 1.0
 
 
 def _too_many_pixels(limit: int, size: tuple[int, int] | None = None) -> ApiError:
@@ -98,11 +109,20 @@ def image_sanitize(data: bytes) -> SanitizedImage:
                         status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                     )
                 probe.verify()  # structural check (CRCs, chunk layout); the image is unusable after it
-            # verify() does not decode pixel data: a truncated JPEG only fails on a full load.
+            # verify() does not decode pixel data: a truncated JPEG only fails on a full load. A large JPEG
+            # is decoded at 1/2, 1/4 ... inside the decoder (it still reads, and checks, every byte).
             with Image.open(io.BytesIO(data)) as image:
+                sent_long_side = max(image.size)
+                if image.format == "JPEG" and sent_long_side > READ_MIN_LONG_SIDE:
+                    factor = sent_long_side / READ_MIN_LONG_SIDE
+                    image.draft("RGB", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
                 image.load()
                 oriented = ImageOps.exif_transpose(image)
                 rgb = oriented.convert("RGB")
+                # Other formats decode at full size: reduce by a whole factor (box average, cheap).
+                reduce_by = max(rgb.size) // READ_MIN_LONG_SIDE
+                if reduce_by >= 2:
+                    rgb = rgb.reduce(reduce_by)
     except ApiError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -113,7 +133,12 @@ def image_sanitize(data: bytes) -> SanitizedImage:
         # Pillow reports broken data as OSError ("image file is truncated"), SyntaxError (bad PNG
         # chunks) or ValueError, depending on the codec.
         raise ApiError("corrupt_image", f"The image could not be decoded: {exc}") from None
+    # The upright size as sent: the decoder may have scaled it, the orientation may have swapped the sides.
+    turned = oriented.size != image.size
+    sent_width, sent_height = (height, width) if turned else (width, height)
     out = io.BytesIO()
     # Saving without exif=/icc_profile= writes no metadata; GPS and camera data are gone.
     rgb.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return SanitizedImage(content=out.getvalue(), width=rgb.width, height=rgb.height)
+    return SanitizedImage(
+        content=out.getvalue(), width=rgb.width, height=rgb.height, sent_width=sent_width, sent_height=sent_height
+    )

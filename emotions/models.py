@@ -164,7 +164,7 @@ class Capture(models.Model):
     image = models.FileField(storage=private_storage, upload_to="captures/", max_length=255, blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True)
     image_height = models.PositiveIntegerField(null=True, blank=True)
-    # Face box the phone found, in pixels of the (EXIF-oriented) image: {"x", "y", "w", "h"}.
+    # Face box the phone found, in pixels of the stored (EXIF-oriented, possibly reduced) image: {"x", "y", "w", "h"}.
     face_box = models.JSONField(null=True, blank=True)
     # The phone's Idempotency-Key header: a retried upload with the same key returns this capture.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)

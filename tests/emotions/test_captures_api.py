@@ -160,6 +160,24 @@ def test_a_face_box_inside_the_oriented_image_is_kept(
     assert Capture.objects.get().face_box == {"x": 5, "y": 10, "w": 30, "h": 45}
 
 
+def test_a_12_megapixel_photo_is_stored_reduced_with_its_face_box_in_the_stored_pixels(
+    visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]]
+) -> None:
+    # Stored sideways (3024x4032) with an EXIF orientation: upright 4032x3024, which the phone's box refers to.
+    photo = images.phone_photo_jpeg(orientation=6)
+
+    response = upload(visitor_client, exhibit, photo, face_box="4000,2990,30,30")
+
+    assert response.status_code == 202, response.json()
+    capture = Capture.objects.get()
+    assert (capture.image_width, capture.image_height) == (2016, 1512)
+    assert capture.face_box == {"x": 2000, "y": 1495, "w": 15, "h": 15}
+    with Image.open(private_files()[0]) as stored:
+        assert stored.size == (2016, 1512)
+    outside = upload(visitor_client, exhibit, photo, face_box="4010,2990,30,30")
+    assert (outside.status_code, outside.json()["code"]) == (400, "face_box_out_of_bounds")
+
+
 def test_an_upload_with_two_images_is_refused_and_stores_nothing(
     visitor_client: APIClient, exhibit: Exhibit, private_files: Callable[[], list[Path]]
 ) -> None:
