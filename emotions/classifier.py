@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from ml.prediction import FaceReader
 
 _lock = threading.Lock()
-# (resolved path, mtime_ns, runtime) -> classifier; one entry, replaced when the file at the path changes.
-_cache: dict[tuple[str, int, str], FaceReader] = {}
+# (resolved path, mtime_ns, runtime, tta) -> classifier; one entry, replaced when the file at the path changes.
+_cache: dict[tuple[str, int, str, bool], FaceReader] = {}
 
 
 def _load(path: Path, runtime: str) -> FaceReader:
@@ -30,7 +30,7 @@ def _load(path: Path, runtime: str) -> FaceReader:
     if runtime == "torch":
         from ml.inference import EmotionClassifier
 
-        return EmotionClassifier.from_checkpoint(path, num_threads=threads)
+        return EmotionClassifier.from_checkpoint(path, num_threads=threads, tta=settings.EMOTION_MODEL_TTA)
     if runtime != "onnx":
         raise CheckpointError(f"EMOTION_RUNTIME must be 'onnx' or 'torch', not {runtime!r}")
     from ml.export import ensure_export
@@ -40,7 +40,7 @@ def _load(path: Path, runtime: str) -> FaceReader:
         raise CheckpointError(f"emotion model checkpoint not found: {path}")
     try:
         folder = ensure_export(path, settings.EMOTION_EXPORT_DIR, settings.FACE_DETECTOR_PATH)
-        return OnnxEmotionClassifier.from_folder(folder, num_threads=threads)
+        return OnnxEmotionClassifier.from_folder(folder, num_threads=threads, tta=settings.EMOTION_MODEL_TTA)
     except CheckpointError:
         raise
     except Exception as exc:  # an export or onnxruntime failure must read as "model unavailable", not a 500
@@ -54,11 +54,11 @@ def get_classifier() -> FaceReader:
     path (a model deploy) is picked up on the next call; in-flight predictions keep the old object.
     """
     path = Path(settings.EMOTION_MODEL_PATH).resolve()
-    runtime = str(settings.EMOTION_RUNTIME)
+    runtime, tta = str(settings.EMOTION_RUNTIME), bool(settings.EMOTION_MODEL_TTA)
     try:
-        key = (str(path), path.stat().st_mtime_ns, runtime)
+        key = (str(path), path.stat().st_mtime_ns, runtime, tta)
     except OSError:
-        key = (str(path), -1, runtime)  # let the loader raise its own clear CheckpointError
+        key = (str(path), -1, runtime, tta)  # let the loader raise its own clear CheckpointError
     classifier = _cache.get(key)
     if classifier is not None:
         return classifier

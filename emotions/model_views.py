@@ -58,6 +58,11 @@ class CurrentModelView(APIView):
         manifest = _manifest(folder)
         for part in ("classifier", "detector"):
             manifest[part]["url"] = _file_url(request, manifest["model_version"], manifest[part]["file"])
+        # How the server reads a face with this model, so that a phone's reading matches it.
+        manifest["server_reading"] = {
+            "flip_average": bool(settings.EMOTION_MODEL_TTA),
+            "note": "flip_average: the probabilities of the face and of its mirror image, averaged",
+        }
         response = Response(manifest)
         # Changes with every model deploy: cacheable, but revalidated (ETag) on each use.
         patch_cache_control(response, public=True, no_cache=True)

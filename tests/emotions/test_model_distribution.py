@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime
 import pytest
 from rest_framework.test import APIClient
 
-from emotions.classifier import get_classifier
+from emotions.classifier import clear_classifier_cache, get_classifier
 from ml.preprocess import to_model_pixels
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,16 @@ def test_only_the_files_the_manifest_lists_are_served(emotion_model_path: Path) 
     response = client.get(f"/api/v1/models/{version}/manifest.json")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("tta", [False, True])
+def test_the_manifest_says_whether_the_server_averages_the_mirrored_face(
+    emotion_model_path: Path, settings: Any, tta: bool
+) -> None:
+    settings.EMOTION_MODEL_TTA = tta
+    clear_classifier_cache()
+
+    manifest = APIClient().get("/api/v1/models/current/").json()
+
+    assert manifest["server_reading"]["flip_average"] is tta
+    assert get_classifier().tta is tta  # type: ignore[attr-defined]
