@@ -111,9 +111,9 @@ def _verify_sha256(path: Path) -> None:
 class FaceDetector:
     """YuNet face detector: finds faces on downscaled copies of a photo and maps them back to full resolution.
 
-    YuNet is fast on a copy with a 640 px long side and finds faces from about 30 px there, but a 150 px
-    face in a 4032 px photo shrinks to 24 px: when the first size finds nothing, the next (larger) one is
-    tried, so the common case stays cheap and small faces are still found (docs/BENCHMARKS.md).
+    YuNet is fast on a copy with a long side of about 640 px and finds faces from about 30 px there, but a
+    150 px face in a 4032 px photo shrinks to 24 px: when the first size finds nothing, the next (larger) one
+    is tried, so the common case stays cheap and small faces are still found (docs/BENCHMARKS.md).
 
     Thread-safe: each thread gets its own OpenCV detector (they keep per-call state such as the input size).
     """
@@ -164,7 +164,9 @@ class FaceDetector:
             return []
         tried: set[int] = set()
         for side in self.detect_sides:
-            factor = math.ceil(max(height, width) / side)
+            # The largest whole factor that keeps at least `side` pixels: a 2016 px photo (a 12 MP one as
+            # stored) gets passes at 672 and 2016 px, a 4032 px one at 672 and 1344.
+            factor = max(1, max(height, width) // side)
             if factor in tried:
                 continue
             tried.add(factor)
