@@ -272,6 +272,18 @@ def _enqueue_classification(capture: Capture) -> None:
     classify_capture_task.delay_on_commit(str(capture.pk))
 
 
+def _capture_retried_or_refused(visitor: Visitor, idempotency_key: str | None) -> Capture | None:
+    """The capture a retry with this Idempotency-Key already made; 403 without consent (checked before any
+    photo is decoded or reading stored)."""
+    if idempotency_key is not None:
+        earlier = Capture.objects.filter(visitor=visitor, idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    if not visitor.has_consent:
+        raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
+    return None
+
+
 def capture_create(
     *,
     visitor: Visitor,
@@ -286,13 +298,9 @@ def capture_create(
     the row's transaction fails (a crash in between leaves an orphan the purge job removes). A retry
     with the same `idempotency_key` (a phone that lost the 202) gets the first capture back, once.
     """
-    if idempotency_key is not None:
-        earlier = Capture.objects.filter(visitor=visitor, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
-    if not visitor.has_consent:
-        # Checked first: without consent the photo is not even decoded.
-        raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
+    earlier = _capture_retried_or_refused(visitor, idempotency_key)
+    if earlier is not None:
+        return earlier
     # A soft cap (two simultaneous uploads may both pass the count): it keeps one phone from filling
     # the worker queue ahead of every other visitor, which needs no exactness.
     in_flight = visitor.captures.unfinished().count()
@@ -382,12 +390,9 @@ def capture_record_reading(
     (current or previous version) with its labels, be finite, >= 0 and sum to 1. Nothing is stored on
     any error. The event records source "device" and the model version.
     """
-    if idempotency_key is not None:
-        earlier = Capture.objects.filter(visitor=visitor, idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
-    if not visitor.has_consent:
-        raise ApiError("consent_required", "Emotion analysis needs the visitor's consent.", status.HTTP_403_FORBIDDEN)
+    earlier = _capture_retried_or_refused(visitor, idempotency_key)
+    if earlier is not None:
+        return earlier
     target = _exhibit_resolve(exhibit)
     label, confidence = _reading_check(scores, model_version)
     try:
