@@ -228,7 +228,9 @@ class EmotionEvent(models.Model):
     scores = models.JSONField()
     model_version = models.CharField(max_length=128)
     # The same model versions run on both (the phone downloads the server's export), so readings compare.
-    source = models.CharField(max_length=8, choices=ReadingSource.choices, default=ReadingSource.SERVER)
+    source = models.CharField(
+        max_length=8, choices=ReadingSource.choices, default=ReadingSource.SERVER, db_default=ReadingSource.SERVER
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

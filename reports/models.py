@@ -45,10 +45,10 @@ class ReportEvent(models.Model):
     label = models.CharField(max_length=32)
     confidence = models.FloatField()
     # "server" or "device": where the face was read (EmotionEvent.source).
-    source = models.CharField(max_length=8, default="server")
+    source = models.CharField(max_length=8, default="server", db_default="server")
     # Secret random key of the event (museum_guide.disclosure.record_key): the sum over a cell's events
     # picks that cell's perturbation, so equal cells always show equal numbers. Never shown.
-    cell_key = models.PositiveIntegerField(default=0)
+    cell_key = models.PositiveIntegerField(default=0, db_default=0)
     # The event's time in its venue's time zone (Venue.time_zone), not UTC and not the server's.
     local_date = models.DateField()
     local_hour = models.PositiveSmallIntegerField()

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='emotionevent',
             name='source',
-            field=models.CharField(choices=[('server', 'server'), ('device', 'device')], default='server', max_length=8),
+            field=models.CharField(choices=[('server', 'server'), ('device', 'device')], db_default='server', default='server', max_length=8),
         ),
         migrations.AddConstraint(
             model_name='emotionevent',

@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
     dependencies = [("reports", "0002_analysts_group")]
 
     operations = [
-        migrations.AddField(model_name="reportevent", name="cell_key", field=models.PositiveIntegerField(default=0)),
+        migrations.AddField(model_name="reportevent", name="cell_key", field=models.PositiveIntegerField(default=0, db_default=0)),
         migrations.RunPython(fill_cell_keys, migrations.RunPython.noop),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reportevent',
             name='source',
-            field=models.CharField(default='server', max_length=8),
+            field=models.CharField(db_default='server', default='server', max_length=8),
         ),
     ]
