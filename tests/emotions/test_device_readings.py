@@ -33,7 +33,9 @@ def phone_reading(client: APIClient, face: np.ndarray) -> tuple[str, dict[str, f
     session = onnxruntime.InferenceSession(b"".join(response.streaming_content), providers=["CPUExecutionProvider"])  # type: ignore[attr-defined]
     contract = manifest["preprocessing"]
     pixels = to_model_pixels(face, contract["input_size"], contract["grayscale"]).transpose(2, 0, 1)[None]
-    probabilities = session.run(["probabilities"], {"pixels": pixels.astype(np.float32)})[0][0]
+    if manifest["server_reading"]["flip_average"]:  # read as the server reads: with the mirror image
+        pixels = np.concatenate([pixels, pixels[:, :, :, ::-1]])
+    probabilities = session.run(["probabilities"], {"pixels": pixels.astype(np.float32)})[0].mean(axis=0)
     return manifest["model_version"], {
         label: float(p) for label, p in zip(manifest["labels"], probabilities, strict=False)
     }

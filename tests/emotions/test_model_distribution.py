@@ -67,7 +67,9 @@ def test_the_downloaded_model_reads_a_face_as_the_server_does(emotion_model_path
     contract = manifest["preprocessing"]
     pixels = to_model_pixels(face, contract["input_size"], contract["grayscale"]).transpose(2, 0, 1)[None]
     session = onnxruntime.InferenceSession(body, providers=["CPUExecutionProvider"])
-    on_device = session.run(["probabilities"], {"pixels": pixels.astype(np.float32)})[0][0]
+    if manifest["server_reading"]["flip_average"]:  # the face and its mirror image, averaged, as the server reads
+        pixels = np.concatenate([pixels, pixels[:, :, :, ::-1]])
+    on_device = session.run(["probabilities"], {"pixels": pixels.astype(np.float32)})[0].mean(axis=0)
     on_server = get_classifier().predict([face])[0]
 
     assert np.abs(on_device - np.array([on_server.scores[label] for label in manifest["labels"]])).max() < 1e-4
