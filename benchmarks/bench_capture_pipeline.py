@@ -233,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         "EMOTION_MODEL_NUM_THREADS": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    if args.kill:
+        # The recovery run polls one capture for up to a minute: well above a phone's request rate.
+        env.update({"THROTTLE_VISITOR": "100000/minute", "THROTTLE_ANON": "100000/minute"})
     broker = redis.Redis.from_url(env["REDIS_URL"])
     broker.flushdb()
     bin_dir = Path(sys.executable).parent
