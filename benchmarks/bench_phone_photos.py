@@ -125,12 +125,6 @@ def worker_rgb(jpeg: bytes) -> tuple[NDArray[Any], float, float, int]:
     return rgb, scale * sanitized.scale, (time.perf_counter() - started) * 1000, sent_pixels
 
 
-def scaled(box: FaceBox, scale: float) -> FaceBox:
-    """A box in stored-photo pixels, in the decoded pixels' scale."""
-    w, h = max(1, round(box.w * scale)), max(1, round(box.h * scale))
-    return FaceBox(round(box.x * scale), round(box.y * scale), w, h)
-
-
 def found(face: Face | None, truth: FaceBox) -> bool:
     """The detected face is the pasted one: its centre lies in the pasted square and its size fits."""
     if face is None:
@@ -229,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sent_pixels >= 12_000_000:
             timings_12mp.append(timings[-1])
             worker_12mp.append(timings[-1] + decode_ms)
-        truth_box = scaled(photo.truth, scale) if photo.truth is not None else None
+        truth_box = photo.truth.scaled(scale) if photo.truth is not None else None
         faces = detector.detect(rgb)
         if truth_box is None:
             false_photos.append(bool(faces))

@@ -30,6 +30,13 @@ JPEG_QUALITY = 90
 READ_MIN_LONG_SIDE = 2000
 
 
+def _decode_reduced(image: Image.Image, min_long_side: int) -> None:
+    """Let a JPEG decode at the smallest of 1/2, 1/4, 1/8 keeping `min_long_side` (DCT scaling); others stay."""
+    if image.format == "JPEG" and max(image.size) > min_long_side:
+        factor = max(image.size) / min_long_side
+        image.draft("RGB", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
+
+
 def stored_image_rgb(
     handle: IO[bytes] | File, *, min_long_side: int = READ_MIN_LONG_SIDE
 ) -> tuple[NDArray[np.uint8], float]:
@@ -40,9 +47,7 @@ def stored_image_rgb(
     """
     with Image.open(handle) as image:
         stored_width = image.width
-        if image.format == "JPEG" and max(image.size) > min_long_side:
-            factor = max(image.size) / min_long_side
-            image.draft("RGB", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
+        _decode_reduced(image, min_long_side)
         rgb = np.asarray(image.convert("RGB"))
     return rgb, rgb.shape[1] / stored_width
 
@@ -112,10 +117,7 @@ def image_sanitize(data: bytes) -> SanitizedImage:
             # verify() does not decode pixel data: a truncated JPEG only fails on a full load. A large JPEG
             # is decoded at 1/2, 1/4 ... inside the decoder (it still reads, and checks, every byte).
             with Image.open(io.BytesIO(data)) as image:
-                sent_long_side = max(image.size)
-                if image.format == "JPEG" and sent_long_side > READ_MIN_LONG_SIDE:
-                    factor = sent_long_side / READ_MIN_LONG_SIDE
-                    image.draft("RGB", (math.ceil(image.width / factor), math.ceil(image.height / factor)))
+                _decode_reduced(image, READ_MIN_LONG_SIDE)
                 image.load()
                 oriented = ImageOps.exif_transpose(image)
                 rgb = oriented.convert("RGB")

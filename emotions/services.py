@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import uuid
@@ -245,17 +246,6 @@ def _exhibit_resolve(exhibit: str | int) -> Exhibit:
     return found
 
 
-def _face_box_scaled(box: dict[str, int], scale: float) -> dict[str, int]:
-    if scale == 1.0:
-        return box
-    return {
-        "x": round(box["x"] * scale),
-        "y": round(box["y"] * scale),
-        "w": max(1, round(box["w"] * scale)),
-        "h": max(1, round(box["h"] * scale)),
-    }
-
-
 def _face_box_check(face_box: dict[str, int], width: int, height: int) -> None:
     x, y, w, h = face_box["x"], face_box["y"], face_box["w"], face_box["h"]
     if x + w > width or y + h > height:
@@ -311,7 +301,9 @@ def capture_create(
     if face_box is not None:
         # The phone's box refers to the photo as sent; the stored photo may be reduced: keep the box in its pixels.
         _face_box_check(face_box, sanitized.sent_width, sanitized.sent_height)
-        face_box = _face_box_scaled(face_box, sanitized.scale)
+        from ml.faces import FaceBox
+
+        face_box = dataclasses.asdict(FaceBox(**face_box).scaled(sanitized.scale))
     name = private_storage.save(capture_upload_name(sanitized.extension), ContentFile(sanitized.content))
     try:
         with transaction.atomic():
@@ -548,7 +540,7 @@ def capture_classify(*, capture_id: uuid.UUID | str) -> Capture | None:
     except (CheckpointError, FaceDetectorError) as exc:
         raise TransientCaptureError(f"emotion model unavailable: {exc}") from exc
     # The box is in the stored photo's pixels; the decoded pixels may be scaled down further.
-    face_box = FaceBox(**_face_box_scaled(capture.face_box, scale)) if capture.face_box else None
+    face_box = FaceBox(**capture.face_box).scaled(scale) if capture.face_box else None
     crop = photo_face_crop(rgb, detector, face_box=face_box)
     if crop is None:
         return _capture_finish(capture_id=capture.pk, outcome=CaptureStatus.NO_FACE)

@@ -52,6 +52,14 @@ class FaceBox:
         """Width times height."""
         return self.w * self.h
 
+    def scaled(self, scale: float) -> FaceBox:
+        """The same box in an image scaled by `scale` (a photo stored or decoded at reduced size)."""
+        if scale == 1.0:
+            return self
+        return FaceBox(
+            round(self.x * scale), round(self.y * scale), max(1, round(self.w * scale)), max(1, round(self.h * scale))
+        )
+
     @classmethod
     def parse(cls, text: str) -> FaceBox:
         """Parse 'x,y,w,h' (what phones send as a client-side face box)."""

@@ -111,9 +111,12 @@ def rounded_shares(shares: Mapping[str, float], labels: Sequence[str]) -> dict[s
     return {label: round(round(float(shares.get(label, 0.0)) / SHARE_STEP) * SHARE_STEP, 2) for label in labels}
 
 
-def profile_publication_due(*, new_visitors: int, total_visitors: int, k: int) -> bool:
-    """A new snapshot of an exhibit's profile is due once `k` distinct visitors came since the last one."""
-    return new_visitors >= k and total_visitors >= k
+def profile_publication_due(*, new_visitors: int, k: int) -> bool:
+    """A new snapshot of an exhibit's profile is due once `k` distinct visitors came since the last one.
+
+    (The snapshot then holds at least those `k`, so it never describes fewer.)
+    """
+    return new_visitors >= k
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def profile_publish_if_due(*, exhibit_id: int, labels: Sequence[str] | None = No
     profile = ExhibitEmotionProfile.objects.select_for_update().get(exhibit_id=exhibit_id)
     k = disclosure.min_group_size()
     new_visitors = _new_visitors(exhibit_id, profile.through_event)
-    if not disclosure.profile_publication_due(new_visitors=new_visitors, total_visitors=new_visitors, k=k):
+    if not disclosure.profile_publication_due(new_visitors=new_visitors, k=k):
         return False
     snapshot, newest = _snapshot_of(exhibit_id, labels if labels is not None else selectors.labels_or_seen())
     profile.visitors, profile.shares, profile.top_shares = snapshot.visitors, snapshot.shares, snapshot.top_shares

@@ -64,5 +64,5 @@ def test_a_snapshot_weighs_each_visitor_once_and_rounds() -> None:
 
 
 def test_publication_waits_for_k_new_visitors() -> None:
-    assert not disclosure.profile_publication_due(new_visitors=4, total_visitors=40, k=5)
-    assert disclosure.profile_publication_due(new_visitors=5, total_visitors=5, k=5)
+    assert not disclosure.profile_publication_due(new_visitors=4, k=5)
+    assert disclosure.profile_publication_due(new_visitors=5, k=5)
