@@ -51,7 +51,7 @@ def labels_or_seen(*seen: Any) -> tuple[str, ...]:
 def exhibit_profile(
     sums: dict[str, float] | None, n_events: int, prior: dict[str, float] | None, labels: Sequence[str]
 ) -> dict[str, float]:
-    """An exhibit's smoothed profile {label: share} from its running sums and curators' prior."""
+    """An exhibit's smoothed profile {label: share} from {label: shares x visitors} and the curators' prior."""
     return ranking.profile_from_sums(
         sums or {},
         n_events,
