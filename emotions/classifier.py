@@ -73,10 +73,10 @@ def get_classifier() -> FaceReader:
 
 
 @functools.cache
-def _face_detector(path: str, min_score: float) -> FaceDetector:
+def _face_detector(path: str, min_score: float, confirm_score: float) -> FaceDetector:
     from ml.faces import FaceDetector
 
-    return FaceDetector(path, score_threshold=min_score)
+    return FaceDetector(path, score_threshold=min_score, confirm_threshold=min(confirm_score, min_score))
 
 
 def get_face_detector() -> FaceDetector:
@@ -84,7 +84,11 @@ def get_face_detector() -> FaceDetector:
 
     Raises ml.faces.FaceDetectorError when the file is missing, altered or unloadable.
     """
-    return _face_detector(str(Path(settings.FACE_DETECTOR_PATH).resolve()), settings.FACE_DETECTOR_MIN_SCORE)
+    return _face_detector(
+        str(Path(settings.FACE_DETECTOR_PATH).resolve()),
+        settings.FACE_DETECTOR_MIN_SCORE,
+        settings.FACE_DETECTOR_CONFIRM_SCORE,
+    )
 
 
 def active_export() -> Path:

@@ -81,12 +81,36 @@ def test_it_finds_a_small_face_in_a_12_megapixel_photo_in_full_resolution_pixels
     assert 120 <= faces[0].box.w <= 200
 
 
-@pytest.mark.parametrize("name", ["coffee", "brick", "grass", "gravel", "rocket", "page"])
+@pytest.mark.parametrize("name", ["coffee", "brick", "grass", "gravel", "rocket", "page", "hubble_deep_field"])
 def test_it_finds_no_face_in_face_free_photos(detector: FaceDetector, name: str) -> None:
     picture = getattr(data, name)()
     photo = cv2.resize(_tiled(picture, picture.shape[0], picture.shape[1]), (1920, 1080))
 
     assert detector.detect(photo) == []
+
+
+def _photo_of(name: str, size: tuple[int, int]) -> NDArray[Any]:
+    picture = getattr(data, name)()
+    rgb = picture if picture.ndim == 3 else np.repeat(picture[:, :, None], 3, axis=2)
+    return cv2.resize(np.ascontiguousarray(rgb[:, :, :3]), size)
+
+
+def test_a_doubtful_face_counts_only_where_the_haar_cascade_confirms_it() -> None:
+    strict = FaceDetector(score_threshold=0.99, confirm_threshold=0.4)  # every face is doubtful here
+    galaxies = _photo_of("hubble_deep_field", (1920, 1080))
+    # The galaxy YuNet takes for a face (score ~0.76) is not confirmed; with the old rule it was kept.
+    assert FaceDetector(score_threshold=0.7, confirm_threshold=None).detect(galaxies) != []
+    assert strict.detect(galaxies) == []
+    # A real face YuNet scores below the bar is confirmed and kept, box and landmarks unchanged.
+    faces = strict.detect(data.astronaut())
+    assert faces and _overlap(faces[0].box, ASTRONAUT_FACE) > 0.6 and faces[0].score < 0.99
+    assert strict.confirmed(data.astronaut(), faces[0])
+    assert not strict.confirmed(cv2.cvtColor(data.brick(), cv2.COLOR_GRAY2RGB), faces[0])
+
+
+def test_the_confirming_score_cannot_exceed_the_score_a_face_needs() -> None:
+    with pytest.raises(ValueError, match="confirm_threshold"):
+        FaceDetector(score_threshold=0.6, confirm_threshold=0.7)
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 3), (12, 12, 3), (31, 500, 3), (40, 4000, 3), (4000, 50), (0, 0, 3)])
