@@ -222,4 +222,5 @@ class EmotionLabelsOutputSerializer(serializers.Serializer[Any]):
 
 class PrivacyNoticeOutputSerializer(serializers.Serializer[Any]):
     version = serializers.CharField()
+    language = serializers.CharField(help_text="The language of `text` (English where no translation exists).")
     text = serializers.CharField()

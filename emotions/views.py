@@ -37,6 +37,8 @@ from emotions.serializers import (
     VisitorTokenOutputSerializer,
     VisitorUpdateInputSerializer,
 )
+from exhibits.api_views import LANG_PARAMETER
+from exhibits.languages import UnsupportedLanguageError, requested_languages
 from museum_guide.api_errors import ApiError
 
 # Room for the multipart envelope and the small fields around the image.
@@ -241,9 +243,16 @@ class PrivacyNoticeView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=PrivacyNoticeOutputSerializer)
+    @extend_schema(responses=PrivacyNoticeOutputSerializer, parameters=[LANG_PARAMETER])
     def get(self, request: Request) -> Response:
-        return Response(PrivacyNoticeOutputSerializer(privacy_notice()).data)
+        # Like the catalogue: `?lang=`, then Accept-Language; a language without a translation reads English.
+        try:
+            languages = requested_languages(request)
+        except UnsupportedLanguageError as exc:
+            raise ApiError("unsupported_language", str(exc), status.HTTP_400_BAD_REQUEST) from exc
+        response = Response(PrivacyNoticeOutputSerializer(privacy_notice(languages)).data)
+        response["Vary"] = "Accept-Language"
+        return response
 
 
 class EmotionLabelsView(APIView):

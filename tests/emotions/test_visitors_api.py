@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -240,6 +241,23 @@ def test_the_privacy_notice_states_what_is_published_to_whom_with_this_deploymen
     assert "after at least 8 new visitors" in text
     assert "each visitor counts once" in text
     assert "changed by up to 2" in text
+
+
+def test_the_privacy_notice_comes_in_the_readers_language_under_the_same_version(settings: Any) -> None:
+    settings.VISITOR_RETENTION_DAYS = 45
+    english = APIClient().get("/api/v1/privacy/").json()
+    russian = APIClient().get("/api/v1/privacy/?lang=ru").json()
+    by_header = APIClient().get("/api/v1/privacy/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9").json()
+
+    assert russian == by_header and russian["language"] == "ru" and english["language"] == "en"
+    assert russian["version"] == english["version"] == settings.PRIVACY_NOTICE_VERSION
+    text = " ".join(russian["text"].split())
+    assert "если вы 45 дней не делаете селфи" in text
+    assert not re.search(r"[A-Za-z]{4,}", text.replace("GPS", "").replace("API", "").replace("CSV", ""))
+    # A language without a translation of the notice reads the original; an unknown one is refused.
+    assert APIClient().get("/api/v1/privacy/?lang=de").json()["language"] == "en"
+    refused = APIClient().get("/api/v1/privacy/?lang=xx")
+    assert refused.status_code == 400 and refused.json()["code"] == "unsupported_language"
 
 
 def test_the_emotion_labels_come_from_the_models_checkpoint(emotion_model_path: Path) -> None:
