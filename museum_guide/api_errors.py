@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from visit import errors as visitor_pages
+
 
 class ApiError(exceptions.APIException):
     """An API error with an explicit machine code, status and human detail."""
@@ -90,9 +92,9 @@ def is_api_request(request: HttpRequest) -> bool:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Django-level 404 (no URL matched): the API error shape under /api/, the HTML page elsewhere."""
+    """Django-level 404 (no URL matched): the API error shape under /api/, the guide's branded page elsewhere."""
     if not is_api_request(request):
-        return defaults.page_not_found(request, exception)
+        return visitor_pages.page_not_found(request, exception)
     hint = "" if request.path.endswith("/") else f" (API paths end with a slash: {request.path}/)"
     return json_error("not_found", f"No such resource: {request.path}{hint}", 404)
 
@@ -104,9 +106,9 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Django-level 500 in the API error shape (details go to the log, not the client)."""
+    """Django-level 500 in the API error shape, the guide's branded page elsewhere (details go to the log)."""
     if not is_api_request(request):
-        return defaults.server_error(request)
+        return visitor_pages.server_error(request)
     return json_error("server_error", "An unexpected error occurred; it has been logged.", 500)
 
 

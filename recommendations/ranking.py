@@ -42,7 +42,7 @@ EXPRESSION_ADJECTIVES_RU: dict[str, str] = {
     "fear": "испуганными",
     "happy": "радостными",
     "happiness": "радостными",
-    "neutral": "невозмутимыми",
+    "neutral": "спокойными",  # the app calls it "Спокойствие" / "спокойное"
     "sad": "грустными",
     "sadness": "грустными",
     "surprise": "удивлёнными",

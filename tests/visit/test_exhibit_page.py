@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Russian texts are Cyrillic on purpose, not look-alike Latin letters.
 """The public page an exhibit's QR code opens."""
 
 import pytest
@@ -36,10 +37,12 @@ def test_the_visit_page_speaks_the_visitors_language(client: Client, mammoth: No
     response = client.get("/visit/e/mammoth", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.5")
     html = response.content.decode()
     assert response["Content-Language"] == "ru"
-    assert "Скелет мамонта" in html
+    assert '<html lang="ru">' in html  # the app's own texts too, not just the exhibit's card
+    assert "Скелет мамонта" in html and "Об экспонате" in html
     assert "Museum expedition" in html  # no Russian creator: the base text is shown
     assert 'href="?lang=en"' in html
-    assert "Mammoth Skeleton" in client.get("/visit/e/mammoth?lang=en", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    english = client.get("/visit/e/mammoth?lang=en", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Mammoth Skeleton" in english and '<html lang="en">' in english and "About this exhibit" in english
 
 
 def test_an_unknown_language_on_the_visit_page_falls_back_instead_of_failing(client: Client, mammoth: None) -> None:
@@ -47,6 +50,10 @@ def test_an_unknown_language_on_the_visit_page_falls_back_instead_of_failing(cli
 
 
 def test_exhibits_off_display_have_no_visit_page(client: Client) -> None:
-    ExhibitFactory.create(slug="in-storage", is_active=False)
-    assert client.get("/visit/e/in-storage").status_code == 404
-    assert client.get("/visit/e/never-existed").status_code == 404
+    ExhibitFactory.create(slug="in-storage", title="Secret Storage Item", is_active=False)
+    for slug in ("in-storage", "never-existed"):
+        response = client.get(f"/visit/e/{slug}")
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert "This object is not on display right now" in html and 'href="/visit/"' in html
+    assert "Secret Storage Item" not in client.get("/visit/e/in-storage").content.decode()

@@ -1,5 +1,6 @@
 // A small client of the public API v1: the visitor token in localStorage, JSON calls, the selfie upload.
-const config = JSON.parse(document.getElementById("visit-config").textContent);
+/** The page's settings from the server: API root, preselected exhibit, language, wishes on offer. */
+export const config = JSON.parse(document.getElementById("visit-config").textContent);
 const TOKEN_KEY = "museum_guide.visitor_token";
 
 /** An API failure with the `{code, detail}` of the response (code "network" when nothing came back). */
@@ -37,7 +38,14 @@ async function errorFrom(response) {
   } catch {
     // A proxy's HTML error page: keep the status, fall back to a generic code.
   }
-  return new ApiError(response.status, body.code || `http_${response.status}`, body.detail || "");
+  return new ApiError(response.status, body.code || statusCode(response.status), body.detail || "");
+}
+
+// A proxy in front of the server answers with HTML, not our JSON: name the few statuses a visitor can act on.
+function statusCode(status, { photo = false } = {}) {
+  if (status === 413) return photo ? "image_too_large" : "request_too_large";
+  if (status === 429) return "throttled";
+  return `http_${status}`;
 }
 
 /** Call the API as the visitor; resolves to the parsed JSON body (null for 204), rejects with ApiError. */
@@ -82,7 +90,7 @@ export function upload(path, form, onProgress) {
     xhr.addEventListener("load", () => {
       const body = xhr.response || {};
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else reject(new ApiError(xhr.status, body.code || `http_${xhr.status}`, body.detail || ""));
+      else reject(new ApiError(xhr.status, body.code || statusCode(xhr.status, { photo: true }), body.detail || ""));
     });
     xhr.addEventListener("error", () => reject(new ApiError(0, "network", "")));
     xhr.addEventListener("timeout", () => reject(new ApiError(0, "network", "")));

@@ -1,7 +1,10 @@
 // The visitor web app: consent -> wishes -> exhibit -> selfie -> result, recommendations and a route;
 // plus "my journey" and "my data". Plain ES module, no build step; every text comes from texts.js.
-import { api, ApiError, download, initialExhibit, publicApi, token, upload } from "./api.js";
-import { emotionName, errorMessage, expressionPhrase, t, uiLanguage } from "./texts.js";
+// Each screen is a history entry (history.js): Back walks the steps, a reload shows the same one.
+import { api, ApiError, config, download, initialExhibit, publicApi, token, upload } from "./api.js";
+import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
+import { reconcileLanguage, switchLanguage, tidyAddress } from "./language.js";
+import { emotionName, errorMessage, expressionPhrase, t, uiLanguage, wishHint } from "./texts.js";
 
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 2000;
@@ -11,12 +14,18 @@ const FINAL_STATUSES = new Set(["done", "no_face", "failed"]);
 const UNSURE_BELOW = 0.4;
 const AUTH_CODES = new Set(["not_authenticated", "authentication_failed"]);
 
+// Screens that make sense without a visitor; every other one needs the visitor's key.
+const OPEN_SCREENS = new Set(["consent", "deleted"]);
+
 const state = {
   visitor: null, // GET /visitors/me/ body
   labels: null, // the active model's labels
-  exhibit: initialExhibit, // {id, slug, title, hall} the visitor stands at
+  exhibit: initialExhibit, // {id, slug, title, hall, language} the visitor stands at
+  capture: null, // the finished capture the result step shows; null when the photo was skipped
+  route: null, // {minutes, stepFree} of the route planned on the result step
   photo: null, // the File chosen for the selfie
 };
+const captures = new Map(); // id -> finished capture, so that Back to an earlier result needs no request
 
 const $ = (id) => document.getElementById(id);
 const percent = (share) => Math.round(share * 100);
@@ -64,7 +73,8 @@ function show(view, step) {
     panel.hidden = panel.dataset.view !== view || (view === "visit" && panel.dataset.step !== step);
   }
   const card = document.querySelector(".exhibit-card");
-  if (card) card.hidden = view !== "visit";
+  // The QR code's exhibit card belongs to that exhibit only, not to one chosen from the list since.
+  if (card) card.hidden = view !== "visit" || state.exhibit?.id !== initialExhibit?.id;
   const nav = $("nav");
   nav.hidden = !state.visitor;
   for (const button of nav.querySelectorAll("button")) {
@@ -86,28 +96,133 @@ async function guarded(action) {
   }
 }
 
+function entry(screen) {
+  return { screen, exhibit: state.exhibit, captureId: state.capture?.id ?? null, route: state.route };
+}
+
+/** Go to a screen as a new step of the visit (Back returns here), or in place of the current one. */
+async function go(screen, { replace = false } = {}) {
+  const target = !state.visitor && !OPEN_SCREENS.has(screen) ? "consent" : screen;
+  (replace || target !== screen ? replaceStep : pushStep)(entry(target));
+  await render(target);
+}
+
+async function render(screen) {
+  setStatus("");
+  if (screen === "consent") await showConsent();
+  else if (screen === "emotions") await showEmotions();
+  else if (screen === "exhibit" || (!state.exhibit && (screen === "selfie" || screen === "result"))) await showExhibits();
+  else if (screen === "selfie") showSelfie();
+  else if (screen === "result") await showResult();
+  else if (screen === "journey") await showJourney();
+  else if (screen === "data") showData();
+  else if (screen === "deleted") show("deleted");
+}
+
+/** An exhibit {id, slug, title, hall, language} from a catalogue row. */
+function exhibitFrom(row) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    hall: t("exhibit_hall", { hall: row.hall.name, floor: row.hall.floor }),
+    language: uiLanguage,
+  };
+}
+
+/** The exhibit of a history entry in the page's language (the visitor may have switched since). */
+async function localized(exhibit) {
+  if (!exhibit || exhibit.language === uiLanguage) return exhibit;
+  try {
+    return exhibitFrom(await publicApi(`exhibits/${exhibit.id}/?lang=${uiLanguage}`));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") return null; // taken off display meanwhile
+    throw error;
+  }
+}
+
+/** Show the step a history entry holds (Back, Forward, a reload), with its data fetched again. */
+async function restore(step) {
+  state.exhibit = await localized(step.exhibit);
+  state.route = step.route ?? null;
+  state.capture = null;
+  let screen = !state.visitor && !OPEN_SCREENS.has(step.screen) ? "consent" : step.screen;
+  if (step.captureId && state.visitor && screen === "result") {
+    state.capture = captures.get(step.captureId) ?? (await fetchCapture(step.captureId));
+    if (state.capture) captures.set(state.capture.id, state.capture);
+    else screen = "selfie"; // that reading is gone (erased meanwhile): offer a new selfie instead
+  }
+  replaceStep(entry(screen)); // with the exhibit in this page's language, or what is left of the step
+  await render(screen);
+}
+
+/** A capture of this visitor, or null when it no longer exists. */
+async function fetchCapture(id) {
+  try {
+    return await api("GET", `captures/${id}/`);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") return null;
+    throw error;
+  }
+}
+
+onStepChange((step) => guarded(() => restore(step)));
+
 // --- consent -----------------------------------------------------------------------------------------
 
 async function showConsent() {
+  // A visitor who comes Back here may change their answer; a new one starts unticked.
+  $("consent").checked = Boolean(state.visitor?.consent_emotion_analysis);
   show("visit", "consent");
-  const notice = await publicApi("privacy/");
+  await loadNotice();
+}
+
+/** The notice consent refers to; until it is on screen the consent box stays disabled. */
+async function loadNotice() {
+  const consent = $("consent");
+  consent.disabled = true;
+  $("privacy-failed").hidden = true;
+  $("privacy-text").hidden = false;
+  $("privacy-text").textContent = t("loading");
+  let notice;
+  try {
+    notice = await publicApi(`privacy/?lang=${uiLanguage}`);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    $("privacy-text").hidden = true;
+    $("privacy-version").textContent = "";
+    $("privacy-failed").hidden = false;
+    return false;
+  }
   // The notice is plain text wrapped at a fixed width: blank lines separate paragraphs, other breaks don't.
   const paragraphs = notice.text.split(/\n\s*\n/).map((text) => text.replace(/\s*\n\s*/g, " ").trim());
   $("privacy-text").replaceChildren(...paragraphs.filter(Boolean).map((text) => element("p", { text })));
   $("privacy-version").textContent = t("privacy_version", { version: notice.version });
+  consent.disabled = false;
+  return true;
 }
+
+$("privacy-retry").addEventListener("click", () =>
+  guarded(async () => {
+    $(await loadNotice() ? "consent" : "privacy-retry").focus();
+  }),
+);
 
 $("consent-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded(async () => {
-    const created = await api("POST", "visitors/", {
-      consent_emotion_analysis: $("consent").checked,
-      language: uiLanguage,
-    });
-    token.set(created.token);
-    delete created.token;
-    state.visitor = created;
-    await showEmotions();
+    const consent = $("consent").checked && !$("consent").disabled;
+    if (state.visitor) {
+      if (consent !== state.visitor.consent_emotion_analysis) {
+        state.visitor = await api("PATCH", "visitors/me/", { consent_emotion_analysis: consent });
+      }
+    } else {
+      const created = await api("POST", "visitors/", { consent_emotion_analysis: consent, language: uiLanguage });
+      token.set(created.token);
+      delete created.token;
+      state.visitor = created;
+    }
+    await go("emotions");
   });
 });
 
@@ -118,12 +233,22 @@ async function labels() {
   return state.labels;
 }
 
+/** The wishes on offer: what a museum sets out to evoke (config.wishes), among the model's labels. */
+async function wishes() {
+  const known = await labels();
+  const offered = config.wishes.filter((label) => known.includes(label));
+  return offered.length ? offered : known; // a model with other labels: offer them all rather than none
+}
+
 async function showEmotions() {
   const chosen = new Set(state.visitor.desired_emotions);
-  const options = (await labels()).map((label) =>
+  const options = (await wishes()).map((label) =>
     element("label", { className: "chip" }, [
       element("input", { attrs: { type: "checkbox", name: "emotion", value: label } }),
-      element("span", { text: emotionName(label) }),
+      element("span", {}, [
+        element("span", { className: "chip-name", text: emotionName(label) }),
+        element("span", { className: "chip-hint", text: wishHint(label) }),
+      ]),
     ]),
   );
   for (const option of options) option.querySelector("input").checked = chosen.has(option.querySelector("input").value);
@@ -143,8 +268,7 @@ $("emotions-form").addEventListener("submit", (event) => {
     }
     setStatus("");
     state.visitor = await api("PATCH", "visitors/me/", { desired_emotions: chosen });
-    if (state.exhibit) showSelfie();
-    else await showExhibits();
+    await go(state.exhibit ? "selfie" : "exhibit");
   });
 });
 
@@ -158,6 +282,7 @@ function exhibitOption(exhibit) {
   input.checked = state.exhibit?.id === exhibit.id;
   input.addEventListener("change", () => {
     state.exhibit = exhibit;
+    replaceStep(entry("exhibit")); // Back to the list, or a reload, shows this choice again
   });
   return element("label", { className: "option" }, [
     input,
@@ -170,16 +295,11 @@ function exhibitOption(exhibit) {
 
 async function loadExhibits(search) {
   const serial = ++searchSerial;
-  const query = new URLSearchParams({ page_size: "30" });
+  const query = new URLSearchParams({ page_size: "30", lang: uiLanguage });
   if (search) query.set("search", search);
   const page = await publicApi(`exhibits/?${query}`);
   if (serial !== searchSerial) return; // a newer search has started meanwhile
-  const exhibits = page.results.map((row) => ({
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    hall: t("exhibit_hall", { hall: row.hall.name, floor: row.hall.floor }),
-  }));
+  const exhibits = page.results.map(exhibitFrom);
   // The preselected exhibit stays choosable even when the search hides it.
   if (state.exhibit && !search && !exhibits.some((exhibit) => exhibit.id === state.exhibit.id)) {
     exhibits.unshift(state.exhibit);
@@ -205,8 +325,7 @@ $("exhibit-form").addEventListener("submit", (event) => {
     setStatus(t("exhibit_choose_first"));
     return;
   }
-  setStatus("");
-  showSelfie();
+  guarded(() => go("selfie"));
 });
 
 // --- selfie, upload and polling ----------------------------------------------------------------------
@@ -217,7 +336,7 @@ function showSelfie() {
   show("visit", "selfie");
 }
 
-$("change-exhibit").addEventListener("click", () => guarded(showExhibits));
+$("change-exhibit").addEventListener("click", () => guarded(() => go("exhibit")));
 
 $("consent-on").addEventListener("click", () =>
   guarded(async () => {
@@ -281,8 +400,10 @@ $("selfie-form").addEventListener("submit", (event) => {
       setStatus(t("status_analysing"));
       const capture = await waitForCapture(accepted.id);
       if (capture.status === "done") {
-        setStatus(t("status_done"));
-        showResult(capture);
+        captures.set(capture.id, capture);
+        state.capture = capture;
+        state.route = null;
+        await go("result");
       } else {
         setStatus("");
         showError(capture.status === "no_face" ? "no_face" : capture.error_code || "generic");
@@ -297,19 +418,29 @@ $("selfie-form").addEventListener("submit", (event) => {
   });
 });
 
-$("skip-selfie").addEventListener("click", () => showResult(null));
+$("skip-selfie").addEventListener("click", () => {
+  state.capture = null;
+  state.route = null;
+  guarded(() => go("result"));
+});
 
 // --- result, recommendations and route ---------------------------------------------------------------
 
-function showResult(capture) {
+async function showResult() {
+  const capture = state.capture;
   const line = $("result-line");
   const scores = $("result-scores");
+  $("h-result").textContent = t(capture ? "result_title" : "result_skipped_title");
+  $("expressed-note").hidden = !capture; // a skipped photo showed no expression to explain
+  $("result-details").hidden = !capture;
+  $("result-details").open = false;
   if (capture) {
-    line.textContent = t("result_line", {
+    // One sentence: the reading, and whether the model was sure of it; every score is one tap away.
+    const unsure = capture.confidence < UNSURE_BELOW;
+    line.textContent = t(unsure ? "result_line_unsure" : "result_line", {
       expression: expressionPhrase(capture.emotion),
       percent: percent(capture.confidence),
     });
-    $("result-unsure").hidden = capture.confidence >= UNSURE_BELOW;
     const ranked = Object.entries(capture.scores).sort((a, b) => b[1] - a[1]);
     scores.replaceChildren(
       ...ranked.map(([label, share]) =>
@@ -321,13 +452,17 @@ function showResult(capture) {
     );
   } else {
     line.textContent = t("result_none");
-    $("result-unsure").hidden = true;
     scores.replaceChildren();
   }
   $("emotion-result").classList.toggle("empty", !capture);
   $("route").hidden = true;
+  if (state.route) {
+    $("plan-minutes").value = String(state.route.minutes);
+    $("plan-step-free").checked = state.route.stepFree;
+  }
   show("visit", "result");
-  guarded(loadRecommendations);
+  // Independent of each other: a failing list of suggestions must not keep the route from coming back.
+  await Promise.all([loadRecommendations(), state.route ? guarded(() => planRoute(state.route)) : null]);
 }
 
 function expectedText(expected) {
@@ -338,12 +473,28 @@ function expectedText(expected) {
   return top.join(" · ");
 }
 
+/** The next exhibits; when they cannot be loaded, the reason and a retry take the list's place. */
 async function loadRecommendations() {
   const list = $("recommendations");
+  $("recommendations-failed").hidden = true;
+  list.hidden = false;
   list.setAttribute("aria-busy", "true");
   list.replaceChildren(element("li", { className: "hint", text: t("loading") }));
   const query = new URLSearchParams({ from_exhibit: String(state.exhibit.id), limit: "5" });
-  const { results } = await api("GET", `recommendations/?${query}`);
+  let results;
+  try {
+    ({ results } = await api("GET", `recommendations/?${query}`));
+  } catch (error) {
+    list.setAttribute("aria-busy", "false");
+    if (error instanceof ApiError && AUTH_CODES.has(error.code)) throw error;
+    if (!(error instanceof ApiError)) console.error(error);
+    list.hidden = true;
+    list.replaceChildren();
+    const reason = errorMessage(error instanceof ApiError ? error.code : "generic");
+    $("recommendations-failed-text").textContent = `${t("recommendations_failed")} ${reason}`;
+    $("recommendations-failed").hidden = false;
+    return false;
+  }
   list.replaceChildren(
     ...(results.length
       ? results.map((item) =>
@@ -360,47 +511,59 @@ async function loadRecommendations() {
       : [element("li", { className: "hint", text: t("recommendations_empty") })]),
   );
   list.setAttribute("aria-busy", "false");
+  return true;
+}
+
+$("recommendations-retry").addEventListener("click", () =>
+  guarded(async () => {
+    $(await loadRecommendations() ? "h-recommendations" : "recommendations-retry").focus();
+  }),
+);
+
+/** Plan and show a route from the current exhibit; `settings` are {minutes, stepFree}. */
+async function planRoute(settings) {
+  const route = await api("POST", "routes/", {
+    start_exhibit: String(state.exhibit.id),
+    time_budget_minutes: settings.minutes,
+    step_free: settings.stepFree,
+  });
+  const summary = t("route_summary", {
+    start: route.start_exhibit.title,
+    stops: route.stops.length,
+    total: minutes(route.total_minutes),
+  });
+  $("route-summary").textContent = route.stops.length ? summary : t("route_empty");
+  $("route-stops").replaceChildren(
+    ...route.stops.map((stop) =>
+      element("li", { className: "stop" }, [
+        element("span", {
+          className: "stop-title",
+          text: t("route_stop", { arrival: minutes(stop.arrival_minute), title: stop.exhibit.title }),
+        }),
+        element("span", {
+          className: "card-meta",
+          text: t("route_stop_detail", { hall: stop.exhibit.hall.name, dwell: minutes(stop.dwell_minutes) }),
+        }),
+      ]),
+    ),
+  );
+  $("route").hidden = false;
+  return route.stops.length ? summary : t("route_empty");
 }
 
 $("plan-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded(async () => {
-    const route = await api("POST", "routes/", {
-      start_exhibit: String(state.exhibit.id),
-      time_budget_minutes: Number($("plan-minutes").value),
-      step_free: $("plan-step-free").checked,
-    });
-    const summary = t("route_summary", {
-      start: route.start_exhibit.title,
-      stops: route.stops.length,
-      total: minutes(route.total_minutes),
-    });
-    $("route-summary").textContent = route.stops.length ? summary : t("route_empty");
-    $("route-stops").replaceChildren(
-      ...route.stops.map((stop) =>
-        element("li", { className: "stop" }, [
-          element("span", {
-            className: "stop-title",
-            text: t("route_stop", { arrival: minutes(stop.arrival_minute), title: stop.exhibit.title }),
-          }),
-          element("span", {
-            className: "card-meta",
-            text: t("route_stop_detail", { hall: stop.exhibit.hall.name, dwell: minutes(stop.dwell_minutes) }),
-          }),
-        ]),
-      ),
-    );
-    $("route").hidden = false;
+    const settings = { minutes: Number($("plan-minutes").value), stepFree: $("plan-step-free").checked };
+    const summary = await planRoute(settings);
+    state.route = settings;
+    replaceStep(entry("result")); // the route belongs to this result: a reload or Back shows it again
     $("route").scrollIntoView({ block: "nearest" });
-    setStatus(route.stops.length ? summary : t("route_empty"));
+    setStatus(summary);
   });
 });
 
-$("again").addEventListener("click", () => {
-  showError(null);
-  setStatus("");
-  showSelfie();
-});
+$("again").addEventListener("click", () => guarded(() => go("selfie")));
 
 // --- my journey --------------------------------------------------------------------------------------
 
@@ -477,29 +640,35 @@ $("delete-yes").addEventListener("click", () =>
   guarded(async () => {
     await api("DELETE", "visitors/me/");
     token.clear();
-    state.visitor = null;
-    state.photo = null;
-    show("deleted");
+    captures.clear();
+    Object.assign(state, { visitor: null, photo: null, capture: null, route: null, exhibit: initialExhibit });
+    await go("deleted");
   }),
 );
 
-$("start-again").addEventListener("click", () => guarded(showConsent));
+$("start-again").addEventListener("click", () => guarded(() => go("consent")));
 
 // --- navigation and start ----------------------------------------------------------------------------
 
 for (const button of document.querySelectorAll("#nav button")) {
   button.addEventListener("click", () =>
     guarded(async () => {
-      setStatus("");
-      if (button.dataset.nav === "journey") await showJourney();
-      else if (button.dataset.nav === "data") showData();
-      else if (state.exhibit) showSelfie();
-      else await showExhibits();
+      if (button.dataset.nav === "journey") await go("journey");
+      else if (button.dataset.nav === "data") await go("data");
+      else await go(state.exhibit ? "selfie" : "exhibit");
     }),
   );
 }
 
+for (const link of document.querySelectorAll(".switch a[data-language]")) {
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    if (link.dataset.language !== uiLanguage) guarded(() => switchLanguage(link.dataset.language, state.visitor, link));
+  });
+}
+
 async function start() {
+  tidyAddress();
   if (token.get()) {
     try {
       state.visitor = await api("GET", "visitors/me/");
@@ -508,10 +677,15 @@ async function start() {
       token.clear(); // erased elsewhere or expired: start as a new visitor
     }
   }
-  if (!state.visitor) await showConsent();
-  else if (!state.visitor.desired_emotions.length) await showEmotions();
-  else if (state.exhibit) showSelfie();
-  else await showExhibits();
+  if (state.visitor) {
+    state.visitor = await reconcileLanguage(state.visitor);
+    if (!state.visitor) return; // reloading in the language this visitor chose earlier
+  }
+  const step = currentStep();
+  if (step) await restore(step); // a reload, or Back into the app from another page
+  else if (!state.visitor) await go("consent", { replace: true });
+  else if (!state.visitor.desired_emotions.length) await go("emotions", { replace: true });
+  else await go(state.exhibit ? "selfie" : "exhibit", { replace: true });
 }
 
 guarded(start);

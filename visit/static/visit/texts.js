@@ -20,6 +20,11 @@ export function emotionName(label) {
   return TEXTS.emotions[label] ?? label;
 }
 
+/** What choosing a wish means ("Wonder and discovery"); empty for labels without a line. */
+export function wishHint(label) {
+  return TEXTS.wishes?.[label] ?? "";
+}
+
 /** The label as an expression with its article ("a surprised"), for "The camera saw … expression". */
 export function expressionPhrase(label) {
   return TEXTS.expressions[label] ?? fill(TEXTS.expressions._fallback, { label });
