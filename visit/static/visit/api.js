@@ -12,6 +12,13 @@ export class ApiError extends Error {
   }
 }
 
+const AUTH_CODES = new Set(["not_authenticated", "authentication_failed"]);
+
+/** Whether the visitor's key no longer works (erased elsewhere, expired): the visit starts again. */
+export function isAuthError(error) {
+  return error instanceof ApiError && AUTH_CODES.has(error.code);
+}
+
 export const token = {
   get: () => localStorage.getItem(TOKEN_KEY),
   set: (value) => localStorage.setItem(TOKEN_KEY, value),

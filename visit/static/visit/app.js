@@ -1,18 +1,18 @@
 // The visitor web app: consent -> wishes -> exhibit -> selfie -> result, recommendations and a route;
 // plus "my journey" and "my data". Plain ES module, no build step; every text comes from texts.js.
 // Each screen is a history entry (history.js): Back walks the steps, a reload shows the same one.
-import { api, ApiError, config, download, initialExhibit, publicApi, token, upload } from "./api.js";
+import { api, ApiError, config, download, initialExhibit, isAuthError, publicApi, token, upload } from "./api.js";
+import { $, element, percent, setStatus, showError } from "./dom.js";
 import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
+import { fillJourney } from "./journey.js";
 import { reconcileLanguage, switchLanguage, tidyAddress } from "./language.js";
-import { emotionName, errorMessage, expressionPhrase, t, uiLanguage, wishHint } from "./texts.js";
+import { fillReading, loadSuggestions, showRoute } from "./result.js";
+import { emotionName, t, uiLanguage, wishHint } from "./texts.js";
 
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 2000;
 const POLL_GIVE_UP_MS = 120000;
 const FINAL_STATUSES = new Set(["done", "no_face", "failed"]);
-// Below this confidence the result says the model was unsure (7 labels: chance is about 14%).
-const UNSURE_BELOW = 0.4;
-const AUTH_CODES = new Set(["not_authenticated", "authentication_failed"]);
 
 // Screens that make sense without a visitor; every other one needs the visitor's key.
 const OPEN_SCREENS = new Set(["consent", "deleted"]);
@@ -27,41 +27,15 @@ const state = {
 };
 const captures = new Map(); // id -> finished capture, so that Back to an earlier result needs no request
 
-const $ = (id) => document.getElementById(id);
-const percent = (share) => Math.round(share * 100);
-const minutes = (value) => new Intl.NumberFormat(uiLanguage, { maximumFractionDigits: 0 }).format(value);
-
-function element(tag, { text, className, attrs } = {}, children = []) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-// --- status, errors and navigation -----------------------------------------------------------------
-
-function setStatus(text) {
-  $("status").textContent = text ?? "";
-}
-
-function showError(code) {
-  const box = $("error");
-  box.textContent = code ? errorMessage(code) : "";
-  box.hidden = !code;
-  if (code) box.scrollIntoView({ block: "nearest" });
-}
-
 /** Report a failed call in plain words; an expired visitor token sends the visitor back to the start. */
 function fail(error) {
   const code = error instanceof ApiError ? error.code : "generic";
   if (!(error instanceof ApiError)) console.error(error);
   setStatus("");
-  if (AUTH_CODES.has(code)) {
+  if (isAuthError(error)) {
     token.clear();
     state.visitor = null;
-    showConsent().then(() => showError(code));
+    go("consent", { replace: true }).then(() => showError(code), console.error);
     return;
   }
   showError(code);
@@ -428,33 +402,7 @@ $("skip-selfie").addEventListener("click", () => {
 
 async function showResult() {
   const capture = state.capture;
-  const line = $("result-line");
-  const scores = $("result-scores");
-  $("h-result").textContent = t(capture ? "result_title" : "result_skipped_title");
-  $("expressed-note").hidden = !capture; // a skipped photo showed no expression to explain
-  $("result-details").hidden = !capture;
-  $("result-details").open = false;
-  if (capture) {
-    // One sentence: the reading, and whether the model was sure of it; every score is one tap away.
-    const unsure = capture.confidence < UNSURE_BELOW;
-    line.textContent = t(unsure ? "result_line_unsure" : "result_line", {
-      expression: expressionPhrase(capture.emotion),
-      percent: percent(capture.confidence),
-    });
-    const ranked = Object.entries(capture.scores).sort((a, b) => b[1] - a[1]);
-    scores.replaceChildren(
-      ...ranked.map(([label, share]) =>
-        element("li", {}, [
-          element("span", { className: "score-name", text: t("score_item", { name: emotionName(label), percent: percent(share) }) }),
-          element("span", { className: "score-bar", attrs: { "aria-hidden": "true", style: `--share: ${percent(share)}%` } }),
-        ]),
-      ),
-    );
-  } else {
-    line.textContent = t("result_none");
-    scores.replaceChildren();
-  }
-  $("emotion-result").classList.toggle("empty", !capture);
+  fillReading(capture);
   $("route").hidden = true;
   if (state.route) {
     $("plan-minutes").value = String(state.route.minutes);
@@ -462,100 +410,21 @@ async function showResult() {
   }
   show("visit", "result");
   // Independent of each other: a failing list of suggestions must not keep the route from coming back.
-  await Promise.all([loadRecommendations(), state.route ? guarded(() => planRoute(state.route)) : null]);
-}
-
-function expectedText(expected) {
-  const top = Object.entries(expected)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 2)
-    .map(([label]) => emotionName(label));
-  return top.join(" · ");
-}
-
-/** The next exhibits; when they cannot be loaded, the reason and a retry take the list's place. */
-async function loadRecommendations() {
-  const list = $("recommendations");
-  $("recommendations-failed").hidden = true;
-  list.hidden = false;
-  list.setAttribute("aria-busy", "true");
-  list.replaceChildren(element("li", { className: "hint", text: t("loading") }));
-  const query = new URLSearchParams({ from_exhibit: String(state.exhibit.id), limit: "5" });
-  let results;
-  try {
-    ({ results } = await api("GET", `recommendations/?${query}`));
-  } catch (error) {
-    list.setAttribute("aria-busy", "false");
-    if (error instanceof ApiError && AUTH_CODES.has(error.code)) throw error;
-    if (!(error instanceof ApiError)) console.error(error);
-    list.hidden = true;
-    list.replaceChildren();
-    const reason = errorMessage(error instanceof ApiError ? error.code : "generic");
-    $("recommendations-failed-text").textContent = `${t("recommendations_failed")} ${reason}`;
-    $("recommendations-failed").hidden = false;
-    return false;
-  }
-  list.replaceChildren(
-    ...(results.length
-      ? results.map((item) =>
-          element("li", { className: "card" }, [
-            element("span", { className: "card-title", text: item.exhibit.title }),
-            element("span", {
-              className: "card-meta",
-              text: `${item.exhibit.hall.name} · ${t("walk_minutes", { minutes: minutes(item.walking_minutes) })}`,
-            }),
-            element("span", { className: "card-tags", text: expectedText(item.expected_emotions) }),
-            element("span", { className: "card-reason", text: item.reason }),
-          ]),
-        )
-      : [element("li", { className: "hint", text: t("recommendations_empty") })]),
-  );
-  list.setAttribute("aria-busy", "false");
-  return true;
+  const route = state.route;
+  await Promise.all([loadSuggestions(state.exhibit), route ? guarded(() => showRoute(state.exhibit, route)) : null]);
 }
 
 $("recommendations-retry").addEventListener("click", () =>
   guarded(async () => {
-    $(await loadRecommendations() ? "h-recommendations" : "recommendations-retry").focus();
+    $((await loadSuggestions(state.exhibit)) ? "h-recommendations" : "recommendations-retry").focus();
   }),
 );
-
-/** Plan and show a route from the current exhibit; `settings` are {minutes, stepFree}. */
-async function planRoute(settings) {
-  const route = await api("POST", "routes/", {
-    start_exhibit: String(state.exhibit.id),
-    time_budget_minutes: settings.minutes,
-    step_free: settings.stepFree,
-  });
-  const summary = t("route_summary", {
-    start: route.start_exhibit.title,
-    stops: route.stops.length,
-    total: minutes(route.total_minutes),
-  });
-  $("route-summary").textContent = route.stops.length ? summary : t("route_empty");
-  $("route-stops").replaceChildren(
-    ...route.stops.map((stop) =>
-      element("li", { className: "stop" }, [
-        element("span", {
-          className: "stop-title",
-          text: t("route_stop", { arrival: minutes(stop.arrival_minute), title: stop.exhibit.title }),
-        }),
-        element("span", {
-          className: "card-meta",
-          text: t("route_stop_detail", { hall: stop.exhibit.hall.name, dwell: minutes(stop.dwell_minutes) }),
-        }),
-      ]),
-    ),
-  );
-  $("route").hidden = false;
-  return route.stops.length ? summary : t("route_empty");
-}
 
 $("plan-form").addEventListener("submit", (event) => {
   event.preventDefault();
   guarded(async () => {
     const settings = { minutes: Number($("plan-minutes").value), stepFree: $("plan-step-free").checked };
-    const summary = await planRoute(settings);
+    const summary = await showRoute(state.exhibit, settings);
     state.route = settings;
     replaceStep(entry("result")); // the route belongs to this result: a reload or Back shows it again
     $("route").scrollIntoView({ block: "nearest" });
@@ -569,25 +438,7 @@ $("again").addEventListener("click", () => guarded(() => go("selfie")));
 
 async function showJourney() {
   show("journey");
-  // The journey is paginated: follow `next` so that a long visit is shown whole.
-  const events = [];
-  let page = await api("GET", "visitors/me/events/?page_size=100");
-  events.push(...page.results);
-  while (page.next) {
-    page = await api("GET", `visitors/me/events/?page_size=100&page=${new URL(page.next).searchParams.get("page")}`);
-    events.push(...page.results);
-  }
-  const when = new Intl.DateTimeFormat(uiLanguage, { dateStyle: "medium", timeStyle: "short" });
-  const items = events.map((event) => {
-    const sentence = t("journey_item", { expression: expressionPhrase(event.emotion), percent: percent(event.confidence) });
-    return element("li", { className: "card" }, [
-      element("span", { className: "card-title", text: event.exhibit_title }),
-      element("span", { text: sentence.charAt(0).toUpperCase() + sentence.slice(1) }),
-      element("time", { className: "card-meta", text: when.format(new Date(event.created_at)), attrs: { datetime: event.created_at } }),
-    ]);
-  });
-  $("journey").replaceChildren(...items);
-  $("journey-empty").hidden = items.length > 0;
+  await fillJourney();
 }
 
 // --- my data -----------------------------------------------------------------------------------------
@@ -673,7 +524,7 @@ async function start() {
     try {
       state.visitor = await api("GET", "visitors/me/");
     } catch (error) {
-      if (!(error instanceof ApiError) || !AUTH_CODES.has(error.code)) throw error;
+      if (!isAuthError(error)) throw error;
       token.clear(); // erased elsewhere or expired: start as a new visitor
     }
   }
