@@ -97,6 +97,12 @@ def test_back_and_reload_keep_the_step_the_exhibit_the_result_and_the_route(
     assert "lang=" not in page.url
     page.go_back()
     expect(page.locator("#selfie-exhibit")).to_have_text(russian["selfie_at"].format(title=RIVER_PORT_RU))
+
+    # The choice belongs to the visitor: without the cookie an English browser still gets Russian back.
+    page.context.clear_cookies()
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("#selfie-exhibit")).to_have_text(russian["selfie_at"].format(title=RIVER_PORT_RU))
     assert [problem for problem in phone.problems if "Failed to load resource" not in problem] == []
 
 
