@@ -14,7 +14,7 @@ from reports.permissions import ANALYSTS_GROUP
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory
 from tests.reports.conftest import event_at
-from tests.visit.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
