@@ -16,7 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 from emotions.models import Visitor
 from exhibits.demo import demo_venue_seed
 from exhibits.models import Exhibit
-from tests.visit.browser import BROWSER_MARKS, SCREENSHOTS, Phone, in_thread
+from tests.visit.browser import BROWSER_MARKS, SCREENSHOTS, WORKER_TIMEOUT_MS, Phone, in_thread
 from visit.texts import ui_texts
 
 pytestmark = BROWSER_MARKS
@@ -34,7 +34,9 @@ def _start_a_visit(phone: Phone, url: str, *, consent: bool) -> None:
     if consent:
         page.get_by_test_id("consent").check()
     page.get_by_test_id("consent-continue").click()
-    page.get_by_test_id("emotion-choice").get_by_label(emotions["happy"]).check()
+    happy = page.get_by_test_id("emotion-choice").get_by_label(emotions["happy"])
+    expect(happy).to_be_visible(timeout=WORKER_TIMEOUT_MS)  # the first request for labels loads the model
+    happy.check()
     page.get_by_test_id("emotions-continue").click()
     page.get_by_test_id("exhibit-select").get_by_label(re.compile(RIVER_PORT)).check()
     page.get_by_test_id("exhibit-continue").click()

@@ -73,7 +73,7 @@ def test_a_russian_visitor_goes_through_the_whole_visit_in_russian(
 
     # Wishes: only what a museum sets out to evoke, in Russian.
     choices = page.get_by_test_id("emotion-choice")
-    expect(choices.get_by_role("checkbox")).to_have_count(3)
+    expect(choices.get_by_role("checkbox")).to_have_count(3, timeout=WORKER_TIMEOUT_MS)  # the model loads first
     choices.get_by_label(texts["emotions"]["surprise"]).check()
     choices.get_by_label(texts["emotions"]["neutral"]).check()
     assert english_on_screen(phone) == []

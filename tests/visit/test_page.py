@@ -220,14 +220,8 @@ def test_the_expression_texts_speak_of_what_the_camera_saw_not_what_anyone_felt(
 
 
 def test_the_page_loads_nothing_from_other_hosts_and_its_static_files_exist() -> None:
-    for name in (
-        "visit/app.js",
-        "visit/api.js",
-        "visit/texts.js",
-        "visit/history.js",
-        "visit/language.js",
-        "visit/app.css",
-    ):
-        assert finders.find(name), name
+    for name in ("app.js", "api.js", "texts.js", "dom.js", "history.js", "language.js", "result.js", "journey.js"):
+        assert finders.find(f"visit/{name}"), name
+    assert finders.find("visit/app.css")
     for path in [*TEMPLATES, *SCRIPTS, VISIT / "static" / "visit" / "app.css"]:
         assert not re.search(r"(src|href|import|url)\W+(https?:)?//", path.read_text()), path
