@@ -48,6 +48,13 @@ def demo_image_bytes(slug: str, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def demo_image_alt(title: str, *, language: str = "en") -> str:
+    """The text alternative of the generated picture: it shows shapes and a caption, not the exhibit itself."""
+    if language == "ru":
+        return f"Демонстрационная картинка: цветные геометрические фигуры и подпись «{title}»."
+    return f"Demo picture: coloured geometric shapes above the caption \u201c{title}\u201d."
+
+
 def _ensure_image(exhibit: Exhibit) -> bool:
     """Give the exhibit its generated image unless it already has it; True when a file was written."""
     name = f"exhibits/demo/{exhibit.slug}.jpg"
@@ -118,12 +125,15 @@ def demo_venue_seed(*, with_images: bool = True) -> SeedResult:
                 "dwell_minutes": item.dwell_minutes,
                 "expected_emotions": item.emotions,
                 "is_active": True,
+                # The caption drawn on the picture is the English title, in either language's alt text.
+                "image_alt": demo_image_alt(item.title) if with_images else "",
                 "translations": {
                     "ru": {
                         "title": item.title_ru,
                         "creator": item.creator_ru,
                         "period": item.period_ru,
                         "description": item.description_ru,
+                        **({"image_alt": demo_image_alt(item.title, language="ru")} if with_images else {}),
                     }
                 },
             },

@@ -251,7 +251,9 @@ class ExhibitQuerySet(models.QuerySet["Exhibit"]):
 class Exhibit(Translatable, GraphTracked, TimestampedModel):
     """A point of interest in a hall."""
 
-    TRANSLATABLE_FIELDS = ("title", "description", "creator", "period")
+    TRANSLATABLE_FIELDS = ("title", "description", "creator", "period", "image_alt")
+    # Texts a catalogue search looks in (alt text describes the picture, not the exhibit).
+    SEARCHED_FIELDS = ("title", "creator", "period", "description")
     GRAPH_FIELDS = ("hall_id", "position_x_m", "position_y_m")
 
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="exhibits")
@@ -261,6 +263,13 @@ class Exhibit(Translatable, GraphTracked, TimestampedModel):
     creator = models.CharField(max_length=255, blank=True)
     period = models.CharField(max_length=120, blank=True, help_text="e.g. 1890s, 5th century BC.")
     image = models.ImageField(upload_to="exhibits/", blank=True)
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for visitors who cannot see it (screen readers). "
+        "Describe the picture in a sentence or two; leave empty only when there is no image.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="exhibits")
     position_x_m = models.FloatField("x (m)", default=0.0, help_text="Metres from the floor plan's left edge.")
     position_y_m = models.FloatField("y (m)", default=0.0, help_text="Metres from the floor plan's top edge.")
@@ -317,10 +326,10 @@ class Exhibit(Translatable, GraphTracked, TimestampedModel):
 
     def build_search_text(self) -> str:
         """Lower-cased texts in every language, one per line, for `ExhibitQuerySet.search`."""
-        parts = [self.title, self.creator, self.period, self.description]
+        parts = [str(getattr(self, field)) for field in self.SEARCHED_FIELDS]
         for texts in (self.translations or {}).values():
             if isinstance(texts, dict):
-                parts.extend(str(texts.get(field, "")) for field in self.TRANSLATABLE_FIELDS)
+                parts.extend(str(texts.get(field, "")) for field in self.SEARCHED_FIELDS)
         return "\n".join(part for part in parts if part).lower()
 
 

@@ -1,6 +1,7 @@
 """CSV import/export of exhibits for staff (django-import-export).
 
-Columns: slug (the row's identity), title, venue and hall (slugs), creator, period, description, tags
+Columns: slug (the row's identity), title, venue and hall (slugs), creator, period, description,
+image_alt (the image's text alternative; a file without this column leaves it unchanged), tags
 (comma-separated slugs, created when new), position_x_m, position_y_m, dwell_minutes,
 expected_emotions and translations (JSON), is_active. Images are managed in the admin, not in CSV.
 
@@ -106,6 +107,7 @@ class ExhibitResource(resources.ModelResource):
             "creator",
             "period",
             "description",
+            "image_alt",
             "tags",
             "position_x_m",
             "position_y_m",

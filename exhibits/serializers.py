@@ -105,6 +105,10 @@ class ExhibitSerializer(LocalizedSerializer):
         many=True, read_only=True, slug_field="slug"
     )
     image = serializers.ImageField(read_only=True, use_url=True, allow_null=True)
+    image_alt = LocalizedTextField(
+        help_text="Text alternative of `image` for screen readers, in `language` (falling back to the base "
+        "language); empty when none was written."
+    )
     public_url = serializers.CharField(read_only=True, help_text="The visitor page the exhibit's QR code opens.")
     expected_emotions = serializers.DictField(
         child=serializers.FloatField(), read_only=True, help_text="Curators' prior {label: weight}."
@@ -120,6 +124,7 @@ class ExhibitSerializer(LocalizedSerializer):
             "period",
             "description",
             "image",
+            "image_alt",
             "tags",
             "venue",
             "hall",

@@ -136,6 +136,21 @@ def test_missing_translations_fall_back_to_the_venue_language(client: APIClient,
     assert (german["name"], german["language"]) == ("Riverside Museum", "en")
 
 
+def test_exhibits_carry_their_image_alt_text_in_the_readers_language(client: APIClient, museum: Venue) -> None:
+    Exhibit.objects.filter(slug="mammoth").update(
+        image_alt="A mammoth skeleton, tusks curving up, in a glass case.",
+        translations={"ru": {"title": "Скелет мамонта", "image_alt": "Скелет мамонта с загнутыми бивнями."}},
+    )
+
+    english = client.get("/api/v1/exhibits/mammoth/").json()
+    russian = client.get("/api/v1/exhibits/", {"lang": "ru", "search": "mammoth"}).json()["results"][0]
+    bear = client.get("/api/v1/exhibits/cave-bear/", {"lang": "ru"}).json()
+
+    assert english["image_alt"] == "A mammoth skeleton, tusks curving up, in a glass case."
+    assert russian["image_alt"] == "Скелет мамонта с загнутыми бивнями."
+    assert bear["image_alt"] == ""
+
+
 def test_an_unsupported_lang_parameter_is_a_clear_400(client: APIClient, museum: Venue) -> None:
     response = client.get("/api/v1/exhibits/", {"lang": "tlh"})
     assert response.status_code == 400

@@ -50,6 +50,23 @@ def test_a_good_file_creates_exhibits_with_hall_tags_and_translations(hall: Hall
     assert sorted(exhibit.tags.values_list("slug", flat=True)) == ["maritime", "science"]
     assert exhibit.translations == {"ru": {"title": "Астролябия"}}
     assert exhibit.expected_emotions == {"neutral": 0.5, "surprise": 0.5}
+    assert exhibit.image_alt == ""  # a file without the column leaves alt text alone
+
+
+def test_an_import_sets_the_image_alt_text_and_a_file_without_the_column_keeps_it(hall: Hall) -> None:
+    header = HEADER.replace("description,", "description,image_alt,")
+    row = GOOD_ROW.replace("Bronze ring.,", "Bronze ring.,A brass disc engraved with a star map,")
+    result = import_csv(header + row + "\n")
+    assert not result.has_errors() and not result.has_validation_errors()  # type: ignore[attr-defined]
+    assert Exhibit.objects.get(slug="astrolabe").image_alt == "A brass disc engraved with a star map"
+
+    result = import_csv(csv_with_rows(GOOD_ROW.replace("Bronze ring.", "Bronze ring; polished.")))
+    assert not result.has_errors() and not result.has_validation_errors()  # type: ignore[attr-defined]
+    exhibit = Exhibit.objects.get(slug="astrolabe")
+    assert (exhibit.description, exhibit.image_alt) == (
+        "Bronze ring; polished.",
+        "A brass disc engraved with a star map",
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,8 +119,9 @@ def test_export_then_import_round_trips_every_field(hall: Hall) -> None:
         slug="figurehead",
         title='Figurehead, "Nadezhda"',
         description="Carved maiden.\nTwo lines.",
+        image_alt="A carved wooden woman, arms crossed, painted white and gold.",
         tags=[TagFactory.create(slug="maritime"), TagFactory.create(slug="sculpture")],
-        translations={"ru": {"title": "Носовая фигура «Надежда»"}},
+        translations={"ru": {"title": "Носовая фигура «Надежда»", "image_alt": "Резная деревянная женщина."}},
         expected_emotions={"surprise": 0.4, "sad": 0.3},
         position_x_m=3.25,
         is_active=False,
@@ -115,6 +133,7 @@ def test_export_then_import_round_trips_every_field(hall: Hall) -> None:
         "description",
         "creator",
         "period",
+        "image_alt",
         "position_x_m",
         "position_y_m",
         "dwell_minutes",
@@ -130,6 +149,7 @@ def test_export_then_import_round_trips_every_field(hall: Hall) -> None:
     assert "Носовая фигура «Надежда»" in exported  # readable, not \\u escapes
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [row["venue"] for row in rows] == ["riverside", "riverside"]
+    assert rows[1]["image_alt"] == "A carved wooden woman, arms crossed, painted white and gold."
 
     Exhibit.objects.all().delete()
     result = import_csv(exported)

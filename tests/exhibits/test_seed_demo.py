@@ -56,7 +56,7 @@ def test_the_demo_venue_is_big_enough_to_plan_routes_in(seeded: Venue) -> None:
     assert Exhibit.objects.filter(hall__venue=seeded, is_active=True).count() >= 40
 
 
-def test_every_demo_exhibit_has_english_and_russian_texts_an_image_and_a_prior(seeded: Venue) -> None:
+def test_every_demo_exhibit_has_english_and_russian_texts_an_image_with_alt_text_and_a_prior(seeded: Venue) -> None:
     for exhibit in Exhibit.objects.filter(hall__venue=seeded):
         assert exhibit.title and exhibit.creator and exhibit.period and exhibit.description
         russian = exhibit.translations["ru"]
@@ -65,6 +65,8 @@ def test_every_demo_exhibit_has_english_and_russian_texts_an_image_and_a_prior(s
         assert sum(exhibit.expected_emotions.values()) == pytest.approx(1.0)
         image = Path(exhibit.image.path)
         assert image.is_file() and image.stat().st_size < 40_000
+        # The alt text describes the generated picture (shapes and the title as its caption).
+        assert exhibit.title in exhibit.image_alt and exhibit.title in russian["image_alt"], exhibit.slug
     for hall in Hall.objects.filter(venue=seeded):
         assert hall.translations["ru"]["name"]
 

@@ -21,6 +21,9 @@ def test_the_schema_describes_the_catalogue() -> None:
     assert detail["visitors"]["type"] == "integer"
     assert detail["emotion_profile"]["type"] == "object"
     assert detail["visitor_emotions"]["nullable"] is True
+    listed = response.json()["components"]["schemas"]["Exhibit"]["properties"]
+    assert listed["image_alt"]["type"] == "string" and "screen readers" in listed["image_alt"]["description"]
+    assert "image_alt" in detail
 
 
 @pytest.mark.django_db
