@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 
+from exhibits.admin_forms import EmotionWeightsField, TranslatableAdminForm, translations_field
+from exhibits.floor_plan import floor_plan_svg
 from exhibits.models import Exhibit, Hall, Passage, Tag, Venue
 from exhibits.qr import qr_svg
 from exhibits.resources import ExhibitResource
@@ -23,16 +25,64 @@ from exhibits.services import exhibits_set_active
 THUMBNAIL_PX = 64
 
 
-def thumbnail(exhibit: Exhibit, size: int = THUMBNAIL_PX) -> SafeString | str:
-    """A small preview of an exhibit's image, or a dash."""
+def thumbnail(exhibit: Exhibit, size: int = THUMBNAIL_PX, *, alt: str = "") -> SafeString | str:
+    """A small preview of an exhibit's image, or a dash (decorative next to the title unless `alt` is given)."""
     if not exhibit.image:
         return "—"
     return format_html(
-        '<img src="{}" alt="" loading="lazy" style="max-width:{}px;max-height:{}px;object-fit:cover;">',
+        '<img src="{}" alt="{}" loading="lazy" style="max-width:{}px;max-height:{}px;object-fit:cover;">',
         exhibit.image.url,
+        alt,
         size,
         size,
     )
+
+
+class CatalogueAdminMedia:
+    """Styles of the structured JSON editors, the floor plan and the hall inlines; the plan's live marker."""
+
+    css = {"all": ("exhibits/admin.css",)}
+    js = ("exhibits/admin.js",)
+
+
+class VenueAdminForm(TranslatableAdminForm):
+    translations = translations_field(Venue)
+
+    class Meta:
+        model = Venue
+        fields = "__all__"
+
+
+class HallAdminForm(TranslatableAdminForm):
+    translations = translations_field(Hall)
+
+    class Meta:
+        model = Hall
+        fields = "__all__"
+
+
+class ExhibitAdminForm(TranslatableAdminForm):
+    """Exhibit form: the prior as one weight per emotion label, translations text by text, alt text required."""
+
+    expected_emotions = EmotionWeightsField(
+        required=False,
+        label="Expected emotions",
+        help_text="Curators' prior: how strongly the exhibit should evoke each expression (e.g. 0.6 surprise, "
+        "0.3 happy). Numbers of zero or more; leave a label empty for no weight.",
+    )
+    translations = translations_field(Exhibit)
+
+    class Meta:
+        model = Exhibit
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("image") and not str(data.get("image_alt") or "").strip():
+            self.add_error(
+                "image_alt", "Describe the image for visitors who cannot see it (screen readers read this text)."
+            )
+        return data
 
 
 def qr_labels_response(request: HttpRequest, exhibits: list[Exhibit]) -> TemplateResponse:
@@ -47,6 +97,8 @@ def qr_labels_response(request: HttpRequest, exhibits: list[Exhibit]) -> Templat
 
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
+    form = VenueAdminForm
+    Media = CatalogueAdminMedia
     list_display = ("name", "slug", "city", "time_zone", "default_language", "hall_count", "graph_version")
     list_filter = ("city", "default_language")
     search_fields = ("name", "slug", "city", "address")
@@ -104,6 +156,8 @@ class PassageToHallInline(_PassageInline):
 
 @admin.register(Hall)
 class HallAdmin(admin.ModelAdmin):
+    form = HallAdminForm
+    Media = CatalogueAdminMedia
     list_display = ("name", "venue", "floor", "is_step_free", "exhibit_count")
     list_filter = ("venue", "floor", "is_step_free")
     list_select_related = ("venue",)
@@ -123,6 +177,8 @@ class HallAdmin(admin.ModelAdmin):
 
 @admin.register(Exhibit)
 class ExhibitAdmin(ImportExportModelAdmin, admin.ModelAdmin):
+    form = ExhibitAdminForm
+    Media = CatalogueAdminMedia
     resource_classes = [ExhibitResource]
     import_formats = [CSV]
     export_formats = [CSV]
@@ -133,12 +189,20 @@ class ExhibitAdmin(ImportExportModelAdmin, admin.ModelAdmin):
     search_fields = ("title", "slug", "creator", "period", "search_text")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("tags",)
-    readonly_fields = ("image_preview", "qr_label", "emotion_profile_chart", "created_at", "updated_at")
+    readonly_fields = (
+        "image_preview",
+        "floor_plan",
+        "qr_label",
+        "emotion_profile_chart",
+        "created_at",
+        "updated_at",
+    )
     actions = ("activate", "deactivate", "print_qr_labels")
     fieldsets = (
         (None, {"fields": ("title", "slug", "hall", "is_active", "creator", "period", "description", "tags")}),
-        ("Image", {"fields": ("image", "image_preview")}),
-        ("Position and visit", {"fields": ("position_x_m", "position_y_m", "dwell_minutes", "expected_emotions")}),
+        ("Image", {"fields": ("image", "image_alt", "image_preview")}),
+        ("Position and visit", {"fields": (("position_x_m", "position_y_m"), "floor_plan", "dwell_minutes")}),
+        ("Expected emotions", {"fields": ("expected_emotions",)}),
         ("Other languages", {"fields": ("translations",), "classes": ("collapse",)}),
         ("Visitors' expressions", {"fields": ("emotion_profile_chart",)}),
         ("Label and history", {"fields": ("qr_label", "created_at", "updated_at")}),
@@ -150,7 +214,13 @@ class ExhibitAdmin(ImportExportModelAdmin, admin.ModelAdmin):
 
     @admin.display(description="preview")
     def image_preview(self, exhibit: Exhibit) -> SafeString | str:
-        return thumbnail(exhibit, 320)
+        return thumbnail(exhibit, 320, alt=exhibit.image_alt)
+
+    @admin.display(description="on the floor plan")
+    def floor_plan(self, exhibit: Exhibit) -> SafeString | str:
+        if not exhibit.pk:
+            return "Available after saving (choose the hall and position first)."
+        return floor_plan_svg(exhibit)
 
     @admin.display(description="venue", ordering="hall__venue__name")
     def venue(self, exhibit: Exhibit) -> Venue:

@@ -52,3 +52,24 @@ def exhibit_stats_for(exhibit_ids: Sequence[int]) -> dict[int, ExhibitStats]:
     """Statistics for each id, `EMPTY_EXHIBIT_STATS` where the provider has none (or none is registered)."""
     found = _provider(exhibit_ids) if _provider is not None and exhibit_ids else {}
     return {pk: found.get(pk, EMPTY_EXHIBIT_STATS) for pk in exhibit_ids}
+
+
+# --- Emotion labels ------------------------------------------------------------------------------
+# The admin's curators' prior form asks for one weight per label of the active emotion model; the
+# label set belongs to the emotions app's checkpoint, which `exhibits` must not import either.
+
+EmotionLabelsProvider = Callable[[], Sequence[str]]
+
+_labels_provider: EmotionLabelsProvider | None = None
+
+
+def register_emotion_labels_provider(provider: EmotionLabelsProvider | None) -> EmotionLabelsProvider | None:
+    """Install the provider of the active model's labels (None removes it); returns the previous one."""
+    global _labels_provider
+    previous, _labels_provider = _labels_provider, provider
+    return previous
+
+
+def emotion_labels() -> tuple[str, ...]:
+    """The active model's labels in its output order; () when no provider is registered."""
+    return tuple(_labels_provider()) if _labels_provider is not None else ()

@@ -271,6 +271,8 @@ WALKING_SPEED_M_PER_S = env.float("WALKING_SPEED_M_PER_S", default=1.0)
 
 # Base of the public links printed on exhibit QR labels (<PUBLIC_BASE_URL>/visit/e/<slug>), no trailing slash.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://localhost:8000").rstrip("/")
+# The museum's (or the operator's) name in the staff admin's header and browser tab titles.
+SITE_NAME = env.str("SITE_NAME", default="Museum Guide")
 
 # The trained emotion model the web and worker processes load.
 EMOTION_MODEL_PATH = env.path("EMOTION_MODEL_PATH", default=BASE_DIR / "ml" / "weights" / "emotion_model.pt")

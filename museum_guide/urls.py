@@ -1,5 +1,6 @@
 """Top-level URL configuration."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,6 +9,9 @@ from museum_guide import api_errors, health, media
 from museum_guide.sign_in import LockoutAdminAuthenticationForm
 
 admin.site.login_form = LockoutAdminAuthenticationForm
+admin.site.site_header = f"{settings.SITE_NAME} · staff"
+admin.site.site_title = f"{settings.SITE_NAME} staff"
+admin.site.index_title = "Catalogue, visitors and emotion reports"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -10,11 +10,13 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self) -> None:
-        """Keep profiles current as events arrive and serve them as the exhibits' emotion statistics."""
-        from exhibits.extensions import register_exhibit_stats_provider
+        """Keep profiles current as events arrive; serve them (and the model's labels) to the catalogue."""
+        from exhibits.extensions import register_emotion_labels_provider, register_exhibit_stats_provider
         from recommendations import receivers  # noqa: F401
-        from recommendations.selectors import exhibit_profile_stats
+        from recommendations.selectors import exhibit_profile_stats, labels_or_seen
 
         # Replaces the emotions app's raw event means (registered earlier in INSTALLED_APPS order):
         # the API shows the same smoothed profile the ranker uses.
         register_exhibit_stats_provider(exhibit_profile_stats)
+        # The admin's prior form asks for one weight per label; with no loadable model, none is offered.
+        register_emotion_labels_provider(labels_or_seen)

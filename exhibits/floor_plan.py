@@ -1,0 +1,146 @@
+"""A floor plan sketch for the exhibit admin: where an exhibit stands among its floor's exhibits and doors.
+
+Halls have no drawn outlines in the data, only positions (metres from the floor plan's top-left
+corner, shared by all halls of a floor). The sketch draws each hall as the box around its exhibits
+and doors, every exhibit as a dot and the edited exhibit as a ring, in plan metres (the SVG's user
+units), so a script can move the ring as staff type new coordinates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from exhibits.models import Exhibit, Passage
+
+# Plan margin (metres) around the outermost point, and the padding of a hall's box around its points.
+MARGIN_M = 2.0
+HALL_PADDING_M = 1.5
+
+
+@dataclass(frozen=True)
+class PlanPoint:
+    """A thing on the plan: an exhibit or a door, in metres."""
+
+    x: float
+    y: float
+    hall_id: int
+    title: str
+
+
+def floor_points(exhibit: Exhibit) -> tuple[list[PlanPoint], list[PlanPoint], dict[int, str]]:
+    """Exhibits and doors on the exhibit's floor of its venue, and the names of the halls there."""
+    hall = exhibit.hall
+    on_floor = Q(hall__venue_id=hall.venue_id, hall__floor=hall.floor)
+    exhibits = [
+        PlanPoint(x, y, hall_id, title)
+        for pk, x, y, hall_id, title in Exhibit.objects.filter(on_floor)
+        .exclude(pk=exhibit.pk)
+        .values_list("pk", "position_x_m", "position_y_m", "hall_id", "title")
+    ]
+    doors: list[PlanPoint] = []
+    passages = Passage.objects.filter(
+        Q(hall_a__venue_id=hall.venue_id) & (Q(hall_a__floor=hall.floor) | Q(hall_b__floor=hall.floor))
+    ).select_related("hall_a", "hall_b")
+    for passage in passages:
+        if passage.hall_a.floor == hall.floor:
+            doors.append(PlanPoint(passage.door_a_x_m, passage.door_a_y_m, passage.hall_a_id, str(passage)))
+        if passage.hall_b.floor == hall.floor:
+            doors.append(PlanPoint(passage.door_b_x_m, passage.door_b_y_m, passage.hall_b_id, str(passage)))
+    names = dict(hall.venue.halls.filter(floor=hall.floor).values_list("pk", "name"))
+    return exhibits, doors, names
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def floor_plan_svg(exhibit: Exhibit) -> SafeString:
+    """An inline SVG of the exhibit's floor with the exhibit marked (`data-position-preview` for the script)."""
+    exhibits, doors, names = floor_points(exhibit)
+    own = PlanPoint(exhibit.position_x_m, exhibit.position_y_m, exhibit.hall_id, exhibit.title)
+    points = [*exhibits, *doors, own]
+    width = max(point.x for point in points) + MARGIN_M
+    height = max(point.y for point in points) + MARGIN_M
+    # Text and marks scale with the plan, so a 20 m hall and a 300 m park read alike.
+    unit = max(width, height) / 60
+    boxes = []
+    for hall_id, name in sorted(names.items(), key=lambda item: item[1]):
+        members = [point for point in points if point.hall_id == hall_id]
+        if not members:
+            continue
+        x0 = max(0.0, min(p.x for p in members) - HALL_PADDING_M)
+        y0 = max(0.0, min(p.y for p in members) - HALL_PADDING_M)
+        x1, y1 = max(p.x for p in members) + HALL_PADDING_M, max(p.y for p in members) + HALL_PADDING_M
+        boxes.append(
+            (
+                "plan-hall own-hall" if hall_id == exhibit.hall_id else "plan-hall",
+                _number(x0),
+                _number(y0),
+                _number(x1 - x0),
+                _number(y1 - y0),
+                _number(x0 + unit * 0.4),
+                _number(y0 + unit * 1.6),
+                _number(unit * 1.4),
+                name,
+            )
+        )
+    hall_boxes = format_html_join(
+        "",
+        '<g><rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="0.5"></rect>'
+        '<text x="{}" y="{}" font-size="{}">{}</text></g>',
+        boxes,
+    )
+    dots = format_html_join(
+        "",
+        '<circle class="{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>',
+        (
+            (
+                "plan-exhibit same-hall" if point.hall_id == exhibit.hall_id else "plan-exhibit",
+                _number(point.x),
+                _number(point.y),
+                _number(unit * 0.8),
+                point.title,
+            )
+            for point in exhibits
+        ),
+    )
+    door_marks = format_html_join(
+        "",
+        '<rect class="plan-door" x="{}" y="{}" width="{}" height="{}"><title>Door: {}</title></rect>',
+        (
+            (_number(p.x - unit * 0.6), _number(p.y - unit * 0.6), _number(unit * 1.2), _number(unit * 1.2), p.title)
+            for p in doors
+        ),
+    )
+    return format_html(
+        '<figure class="floor-plan"><svg data-position-preview viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="floor-plan-caption" preserveAspectRatio="xMinYMin meet">'
+        '<rect class="plan-floor" x="0" y="0" width="{}" height="{}"></rect>{}{}{}'
+        '<circle class="plan-this" data-this-exhibit cx="{}" cy="{}" r="{}" stroke-width="{}"><title>{}</title>'
+        "</circle></svg>"
+        '<figcaption id="floor-plan-caption">Floor {} of {}, {} m by {} m: this exhibit (ring) at x {} m, y {} m; '
+        "other exhibits (dots; darker in this hall), doors (squares) and halls (boxes around their exhibits)."
+        "</figcaption></figure>",
+        _number(width),
+        _number(height),
+        _number(width),
+        _number(height),
+        hall_boxes,
+        door_marks,
+        dots,
+        _number(own.x),
+        _number(own.y),
+        _number(unit * 1.3),
+        _number(unit * 0.6),
+        own.title,
+        exhibit.hall.floor,
+        exhibit.hall.venue.name,
+        _number(width),
+        _number(height),
+        _number(own.x),
+        _number(own.y),
+    )
