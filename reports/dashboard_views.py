@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -16,11 +17,13 @@ from exhibits.models import Hall, Venue
 from museum_guide.disclosure import min_group_size
 from museum_guide.sign_in import LockoutAuthenticationForm
 from reports.permissions import user_is_analyst
-from reports.serializers import EXPRESSED_NOT_FELT
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Emotion mix per exhibit, emotions over the day and week, top exhibits; staff and analysts only."""
+    """Exhibits ranked by an emotion with their mix, emotions over the day and week; staff and analysts only.
+
+    The page carries no numbers of its own: its script reads them from the report API.
+    """
     if not request.user.is_authenticated:
         return redirect(f"{reverse('reports-login')}?next={request.get_full_path()}")
     if not user_is_analyst(request.user):
@@ -31,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "venues": Venue.objects.order_by("name"),
         "halls": Hall.objects.select_related("venue").order_by("venue__name", "name"),
         "min_group_size": min_group_size(),
-        "note": EXPRESSED_NOT_FELT,
+        "site_name": settings.SITE_NAME,
         "filters": {key: request.GET.get(key, "") for key in ("date_from", "date_to", "venue", "hall", "emotion")},
     }
     return TemplateResponse(request, "reports/dashboard.html", context)

@@ -36,11 +36,12 @@ def test_an_analyst_signs_in_and_sees_the_charts(client: Client, analyst: User) 
 
     page = response.content.decode()
     assert response.status_code == 200
-    for chart in ("chart-exhibits", "chart-hours", "chart-weekdays", "chart-top"):
-        assert f'id="{chart}"' in page
+    for part in ("exhibit-ranking", "chart-hours", "chart-weekdays", "summary", "empty"):
+        assert f'id="{part}"' in page
     assert "/static/reports/vendor/chartjs/chart.umd.min.js" in page
-    assert "/api/v1/reports/emotions/" in page and "/api/v1/reports/top-exhibits/" in page
+    assert "/api/v1/reports/emotions/" in page
     assert "not what visitors felt" in page
+    assert "fewer than 5 visitors are hidden" in page and "min_group_size" not in page
 
 
 def test_the_dashboard_loads_no_script_from_another_site(client: Client, analyst: User) -> None:

@@ -1,10 +1,14 @@
-"""The analysts' dashboard in headless Chromium: charts show the API's numbers, withheld and suppressed made visible."""
+"""The analysts' dashboard in headless Chromium on a phone: the API's numbers, ranked, counted, dated, readable."""
 
 from __future__ import annotations
 
+import math
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -12,9 +16,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from reports.permissions import ANALYSTS_GROUP
 from tests.emotions.factories import VisitorFactory
-from tests.exhibits.factories import ExhibitFactory
+from tests.exhibits.factories import ExhibitFactory, HallFactory, VenueFactory
 from tests.reports.conftest import event_at
-from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS, PHONE_HEIGHT, PHONE_WIDTH
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -25,15 +29,55 @@ pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
-MOMENT = datetime(2026, 11, 20, 11, tzinfo=UTC)
+MOMENT = datetime(2026, 11, 20, 11, tzinfo=UTC)  # 14:00 in Moscow, the venue's time zone
+EN_DASH = "\N{EN DASH}"
+LONG_TITLE = "Zebra-striped ceremonial shield of the river people, with its original leather strap"
+# `DASHBOARD_SCREENSHOTS_DIR=docs` refreshes the committed screenshot; by default it goes to a temporary folder.
+SCREENSHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "museum_guide-reports")
+
+# Contrast of every text on the page against the background it is drawn on (WCAG 2 relative luminance).
+CONTRAST_JS = """() => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const linear = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  const lum = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.getClientRects().length || el.closest("script, option")) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) failures.push(`${node.textContent.trim().slice(0, 40)}: ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
 
 
 @pytest.fixture
 def dashboard_data(transactional_db: None) -> None:
-    """Portrait: 15 visitors and one visitor's three angry selfies; Quiet corner: that visitor alone."""
-    portrait, corner = ExhibitFactory.create(title="Portrait"), ExhibitFactory.create(title="Quiet corner")
+    """One hall: an all-happy exhibit with a long name, a mixed one, a mostly neutral one, a lone visitor's.
+
+    Names sort alphabetically the other way round from their happy shares, so a ranking by name fails;
+    the shares lie far enough apart (1.0, 0.35-0.69, at most 0.30) that the perturbation cannot swap them.
+    """
+    hall = HallFactory.create(venue=VenueFactory.create(name="Riverside", time_zone="Europe/Moscow"))
+    shield = ExhibitFactory.create(hall=hall, title=LONG_TITLE)
+    portrait = ExhibitFactory.create(hall=hall, title="Portrait")
+    amphora = ExhibitFactory.create(hall=hall, title="Amphora")
+    corner = ExhibitFactory.create(hall=hall, title="Quiet corner")
+    for minute in range(15):  # two days earlier, late in the afternoon
+        event_at(MOMENT - timedelta(days=2, hours=-3, minutes=minute), exhibit=shield, visitor=VisitorFactory.create())
     for minute, label in enumerate(["happy"] * 9 + ["neutral"] * 6):
         event_at(MOMENT + timedelta(minutes=minute), exhibit=portrait, visitor=VisitorFactory.create(), label=label)
+    for minute, label in enumerate(["happy"] * 5 + ["neutral"] * 20):
+        event_at(MOMENT + timedelta(minutes=minute), exhibit=amphora, visitor=VisitorFactory.create(), label=label)
     lone = VisitorFactory.create()
     for minute in range(3):
         event_at(MOMENT + timedelta(hours=1, minutes=minute), exhibit=portrait, visitor=lone, label="angry")
@@ -45,43 +89,99 @@ def dashboard_data(transactional_db: None) -> None:
 
 @pytest.fixture
 def page(live_server: LiveServer, dashboard_data: None) -> Iterator[Page]:
-    """Chromium, started after the data is in (the ORM refuses to run inside Playwright's event loop)."""
+    """Chromium on a phone-sized viewport, started after the data is in (the ORM refuses Playwright's loop)."""
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT}, is_mobile=True)
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("response", lambda response: errors.append(response.url) if response.status >= 400 else None)
+        page.goto(f"{live_server.url}/reports/login/")
+        page.fill("input[name=username]", "ana")
+        page.fill("input[name=password]", "pw-ana-123456")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/reports/dashboard/**")
         yield page
         browser.close()
     assert errors == []
 
 
-def test_the_dashboard_charts_the_report_with_withheld_emotions_and_suppressed_exhibits(
-    page: Page, live_server: LiveServer
-) -> None:
-    page.goto(f"{live_server.url}/reports/login/")
-    page.fill("input[name=username]", "ana")
-    page.fill("input[name=password]", "pw-ana-123456")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/reports/dashboard/**")
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-exhibits'))")
+def api(page: Page, **params: str) -> dict[str, Any]:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    body: dict[str, Any] = page.evaluate(f"async () => (await fetch('/api/v1/reports/emotions/?{query}')).json()")
+    return body
 
-    chart = page.evaluate(
-        """() => {
-          const chart = Chart.getChart(document.getElementById('chart-exhibits'));
-          return {bars: chart.data.labels, sets: chart.data.datasets.map((d) => [d.label, d.data])};
-        }"""
-    )
-    sets = dict(chart["sets"])
-    assert chart["bars"] == ["Portrait"], "the lone visitor's exhibit has no bar"
-    assert sets["angry"] == [None] and sets["neutral"] == [None], "the small cell and its complement are withheld"
-    withheld = sets["withheld (< 5 visitors)"][0]
-    assert 0 < withheld <= 1 and abs(withheld + sets["happy"][0] - 1) < 1e-6
-    api = page.evaluate("async () => (await (await fetch('/api/v1/reports/emotions/?group_by=exhibit')).json()).groups")
-    shown = next(group for group in api if group["name"] == "Portrait")
-    assert sets["happy"] == [shown["emotions"]["happy"]["share"]]
+
+def test_on_a_phone_the_dashboard_ranks_exhibits_by_the_most_common_emotion_with_counts_totals_and_dates(
+    page: Page,
+) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+    exhibits = api(page, group_by="exhibit")
+    venue = api(page, group_by="venue")["groups"][0]
+
+    # Default emotion: the most common shown one across the selection (here happy).
+    shown_totals = {label: cell["count"] or 0 for label, cell in venue["emotions"].items()}
+    assert max(shown_totals, key=lambda label: shown_totals[label]) == "happy"
+    assert page.inner_text("#rank-emotion") == "happy"
+
+    # Rows in the order of the API's happy shares, highest first, not alphabetical; each with its counts.
+    shown = [group for group in exhibits["groups"] if not group["suppressed"]]
+    expected = sorted(shown, key=lambda group: (-group["emotions"]["happy"]["share"], group["name"]))
+    rows = page.locator("#exhibit-ranking li")
+    assert rows.count() == 3
+    assert [rows.nth(i).locator(".name").inner_text() for i in range(3)] == [
+        f"{rank}. {group['name']}" for rank, group in enumerate(expected, start=1)
+    ]
+    assert expected[0]["name"] == LONG_TITLE and expected[-1]["name"] == "Amphora"
+    for i, group in enumerate(expected):
+        happy = group["emotions"]["happy"]
+        assert f"happy {math.floor(happy['share'] * 1000 + 0.5) / 10:g}%" == rows.nth(i).locator(".share").inner_text()
+        assert rows.nth(i).locator(".counts").inner_text() == (
+            f"{happy['count']} happy of {group['events']} events · {group['visitors']} visitors"
+        )
     assert "Quiet corner" in page.inner_text("#suppressed-exhibits")
+    assert "fewer than 5 visitors" in page.inner_text("#suppressed-exhibits")
+
+    # Totals (the venue's own perturbed numbers) and the days the data spans.
+    assert page.inner_text("#totals") == f"{venue['events']} events from {venue['visitors']} visitors"
+    assert page.inner_text("#range") == f"18 Nov 2026 {EN_DASH} 20 Nov 2026"
+    assert page.inner_text("#range-note") == "(first and last day with data)"
+
+    # The hour axis spans the venue-local hours with data only.
+    hours = sorted(group["key"] for group in api(page, group_by="hour")["groups"])
+    axis = page.evaluate("() => Chart.getChart(document.getElementById('chart-hours')).data.labels")
+    assert axis == [f"{hour}:00" for hour in range(hours[0], hours[-1] + 1)] and len(axis) < 24
+
+    # Human wording; nothing cut off or wider than the phone; readable contrast everywhere.
+    assert "min_group_size" not in page.inner_text("body")
+    assert "fewer than 5 visitors are hidden" in page.inner_text(".note")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE_WIDTH
+    long_name = rows.nth(0).locator(".name")
+    assert long_name.evaluate(
+        "(el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= innerWidth"
+    )
+    assert page.evaluate(CONTRAST_JS) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "dashboard-phone.png", full_page=True, animations="disabled")
+
+
+def test_a_chosen_emotion_reranks_and_an_empty_range_says_so(page: Page, live_server: LiveServer) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+    page.select_option("#emotion", "neutral")
+    with page.expect_navigation():
+        page.click("#filters button[type=submit]")
+    assert "emotion=neutral" in page.url
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.inner_text("#rank-emotion") == "neutral"
+    first = page.locator("#exhibit-ranking li .name").first.inner_text()
+    assert first == "1. Amphora", "the mostly neutral exhibit leads (the shield has no neutral; Portrait's is hidden)"
+
+    page.goto(f"{live_server.url}/reports/dashboard/?date_from=2026-01-01&date_to=2026-01-31")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.is_visible("#empty") and not page.is_visible("#charts")
+    assert page.inner_text("#empty-title") == "No data for this range"
+    assert "between 1 Jan 2026 and 31 Jan 2026" in page.inner_text("#empty-text")
+    assert page.inner_text("#range") == f"1 Jan 2026 {EN_DASH} 31 Jan 2026"

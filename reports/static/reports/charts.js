@@ -4,6 +4,9 @@
   // Colours are assigned by the label's position in the active model's label list, never by name.
   const PALETTE = ["#d64545", "#8e6c3a", "#7b5ea7", "#f0b429", "#9aa5b1", "#3f7fbf", "#2fa37c", "#e66a9a", "#5c7080"];
 
+  // Axis and legend text dark enough for WCAG AA (Chart.js's default grey is lighter).
+  if (window.Chart) window.Chart.defaults.color = "#3e4c59";
+
   function colour(index) {
     return PALETTE[index % PALETTE.length];
   }
@@ -71,7 +74,7 @@
     });
   }
 
-  /* Lines of each emotion's share over ordered keys (hours 0-23, weekdays 1-7); gaps where suppressed/empty. */
+  /* Lines of each emotion's share over ordered keys (the hours with data, weekdays 1-7); gaps where suppressed/empty. */
   function timeChart(canvas, report, keys, keyNames, highlight) {
     const byKey = new Map(report.groups.map((group) => [group.key, group]));
     return new Chart(canvas, {
