@@ -2,8 +2,9 @@
 
 Halls have no drawn outlines in the data, only positions (metres from the floor plan's top-left
 corner, shared by all halls of a floor). The sketch draws each hall as the box around its exhibits
-and doors, every exhibit as a dot and the edited exhibit as a ring, in plan metres (the SVG's user
-units), so a script can move the ring as staff type new coordinates.
+(not its doors, which sit on walls shared with the next hall), every exhibit as a dot, doors as
+squares and the edited exhibit as a ring, in plan metres (the SVG's user units), so a script can move
+the ring as staff type new coordinates.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def floor_plan_svg(exhibit: Exhibit) -> SafeString:
     unit = max(width, height) / 60
     boxes = []
     for hall_id, name in sorted(names.items(), key=lambda item: item[1]):
-        members = [point for point in points if point.hall_id == hall_id]
+        # Exhibits only: doors sit on shared walls and would stretch a box over the neighbouring hall.
+        members = [point for point in [*exhibits, own] if point.hall_id == hall_id]
         if not members:
             continue
         x0 = max(0.0, min(p.x for p in members) - HALL_PADDING_M)
@@ -89,11 +91,10 @@ def floor_plan_svg(exhibit: Exhibit) -> SafeString:
             )
         )
     hall_boxes = format_html_join(
-        "",
-        '<g><rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="0.5"></rect>'
-        '<text x="{}" y="{}" font-size="{}">{}</text></g>',
-        boxes,
+        "", '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="0.5"></rect>', (box[:5] for box in boxes)
     )
+    # Names go on top of the dots, so they stay readable where an exhibit stands near a hall's corner.
+    hall_names = format_html_join("", '<text x="{}" y="{}" font-size="{}">{}</text>', (box[5:] for box in boxes))
     dots = format_html_join(
         "",
         '<circle class="{}" cx="{}" cy="{}" r="{}"><title>{}</title></circle>',
@@ -121,9 +122,10 @@ def floor_plan_svg(exhibit: Exhibit) -> SafeString:
         'aria-labelledby="floor-plan-caption" preserveAspectRatio="xMinYMin meet">'
         '<rect class="plan-floor" x="0" y="0" width="{}" height="{}"></rect>{}{}{}'
         '<circle class="plan-this" data-this-exhibit cx="{}" cy="{}" r="{}" stroke-width="{}"><title>{}</title>'
-        "</circle></svg>"
-        '<figcaption id="floor-plan-caption">Floor {} of {}, {} m by {} m: this exhibit (ring) at x {} m, y {} m; '
-        "other exhibits (dots; darker in this hall), doors (squares) and halls (boxes around their exhibits)."
+        "</circle>{}</svg>"
+        '<figcaption id="floor-plan-caption">Floor {} of {}, {} m by {} m: this exhibit (ring; saved at '
+        "x {} m, y {} m), other exhibits (dots; darker in this hall), doors (squares) and halls "
+        "(boxes around their exhibits)."
         "</figcaption></figure>",
         _number(width),
         _number(height),
@@ -137,6 +139,7 @@ def floor_plan_svg(exhibit: Exhibit) -> SafeString:
         _number(unit * 1.3),
         _number(unit * 0.6),
         own.title,
+        hall_names,
         exhibit.hall.floor,
         exhibit.hall.venue.name,
         _number(width),
