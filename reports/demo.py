@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, timedelta
+import zoneinfo
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.management import call_command
 from django.db import transaction
@@ -14,6 +15,9 @@ from exhibits.models import Exhibit
 from reports.services import report_events_rebuild
 
 DEMO_MODEL_VERSION = "demo-synthetic"
+# Synthetic visits start within a museum's opening hours, venue-local: 10:00 to 16:59.
+OPENING = time(10)
+LAST_START_MINUTES = 7 * 60
 
 
 @transaction.atomic
@@ -26,12 +30,17 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
     # Each exhibit leans towards one or two emotions; afternoons are happier, mornings calmer.
     leanings = {exhibit.pk: rng.sample(range(len(labels)), k=min(2, len(labels))) for exhibit in exhibits}
     now = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    local_zone = zoneinfo.ZoneInfo(exhibits[0].hall.venue.time_zone)  # the demo has one venue
+    today = now.astimezone(local_zone).date()
     created = 0
     for _ in range(visitors):
         visitor = Visitor.objects.create(
             consent_emotion_analysis=True, consent_given_at=now, consent_version=DEMO_MODEL_VERSION
         )
-        start = now - timedelta(days=rng.randrange(days), hours=rng.randrange(0, 9), minutes=rng.randrange(60))
+        # Past days only (today's opening hours may still be ahead), at a venue-local time of day.
+        day = today - timedelta(days=1 + rng.randrange(days))
+        opening = datetime.combine(day, OPENING, tzinfo=local_zone)
+        start = (opening + timedelta(minutes=rng.randrange(LAST_START_MINUTES))).astimezone(UTC)
         route = rng.sample(exhibits, k=min(len(exhibits), rng.randrange(3, 9)))
         captures, events, moments = [], [], []
         for step, exhibit in enumerate(route):
@@ -39,7 +48,7 @@ def demo_events_create(*, labels: tuple[str, ...], visitors: int = 300, days: in
             weights = [1.0] * len(labels)
             for index in leanings[exhibit.pk]:
                 weights[index] += 4.0
-            if moment.hour >= 10 and "happy" in labels:
+            if moment.astimezone(local_zone).hour >= 14 and "happy" in labels:
                 weights[labels.index("happy")] += 1.5
             label = rng.choices(labels, weights=weights)[0]
             confidence = round(rng.uniform(0.45, 0.98), 3)
