@@ -32,7 +32,8 @@ pytestmark = [
 MOMENT = datetime(2026, 11, 20, 11, tzinfo=UTC)  # 14:00 in Moscow, the venue's time zone
 EN_DASH = "\N{EN DASH}"
 LONG_TITLE = "Zebra-striped ceremonial shield of the river people, with its original leather strap"
-# `DASHBOARD_SCREENSHOTS_DIR=docs` refreshes the committed screenshot; by default it goes to a temporary folder.
+# Screenshots for a look by eye go to `DASHBOARD_SCREENSHOTS_DIR`, by default a temporary folder (the ones in
+# docs/ show the demo data: seed_demo, reports_demo_events).
 SCREENSHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "museum_guide-reports")
 
 # Contrast of every text on the page against the background it is drawn on (WCAG 2 relative luminance).
@@ -185,3 +186,4 @@ def test_a_chosen_emotion_reranks_and_an_empty_range_says_so(page: Page, live_se
     assert page.inner_text("#empty-title") == "No data for this range"
     assert "between 1 Jan 2026 and 31 Jan 2026" in page.inner_text("#empty-text")
     assert page.inner_text("#range") == f"1 Jan 2026 {EN_DASH} 31 Jan 2026"
+    assert page.inner_text("#totals") == "no events"

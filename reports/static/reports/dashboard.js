@@ -48,6 +48,10 @@
 
   function showTotals(totals, k) {
     const shown = totals.groups.filter((group) => !group.suppressed);
+    if (!totals.groups.length) {
+      $("totals").textContent = "no events";
+      return;
+    }
     if (!shown.length) {
       $("totals").textContent = `hidden: fewer than ${k} visitors in this selection`;
       return;
@@ -106,7 +110,10 @@
     bar.setAttribute("role", "img");
     const parts = [];
     let hiddenShare = 1;
-    report.labels.forEach((label, index) => {
+    // The ranked emotion's segment comes first, so the bars line up on it and the order is visible.
+    const order = [emotion, ...report.labels.filter((label) => label !== emotion)];
+    order.forEach((label) => {
+      const index = report.labels.indexOf(label);
       const value = group.emotions[label].share;
       if (value === null || value <= 0) return;
       hiddenShare -= value;
@@ -153,13 +160,23 @@
       : "";
   }
 
-  /* The hours that have data (shown or not), so a museum open 8-17 gets an 8-17 axis, not 0-23. */
+  /* The hours that have data (shown or not), so a museum open 8-17 gets an 8-17 axis, not 0-23. The axis
+     starts after the longest run of hours without data, so an evening event open 20-02 reads 20 ... 2. */
   function hourSpan(report) {
-    const hours = report.groups.map((group) => Number(group.key));
+    const hours = [...new Set(report.groups.map((group) => Number(group.key)))].sort((a, b) => a - b);
     if (!hours.length) return [];
-    const from = Math.min(...hours);
-    const to = Math.max(...hours);
-    return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+    let start = 0;
+    let longestGap = -1;
+    hours.forEach((hour, index) => {
+      const next = index + 1 < hours.length ? hours[index + 1] : hours[0] + 24;
+      if (next - hour > longestGap) {
+        longestGap = next - hour;
+        start = (index + 1) % hours.length;
+      }
+    });
+    if (longestGap === 1) start = 0; // every hour has data: midnight to midnight
+    const length = 24 - longestGap + 1;
+    return Array.from({ length }, (_, offset) => (hours[start] + offset) % 24);
   }
 
   async function render() {
@@ -178,10 +195,10 @@
       const range = showRange(current, days);
       showTotals(totals, k);
       $("summary").hidden = false;
-      const where = current.venue || current.hall ? "these places" : "any venue";
+      const where = current.venue || current.hall ? "at these places" : "at any venue";
       if (!days.groups.length) {
         const when = range.first && range.last ? `between ${day(range.first)} and ${day(range.last)}` : "yet";
-        showEmpty("No data for this range", `No expressions were recorded ${when} in ${where}. Try a wider date range or all venues.`);
+        showEmpty("No data for this range", `No expressions were recorded ${when} ${where}. Try a wider date range or all venues.`);
       } else if (!exhibits.groups.some((group) => !group.suppressed)) {
         showEmpty("Too few visitors to show", `Every exhibit in this range had fewer than ${k} visitors, so nothing can be shown without singling someone out. Try a wider date range.`);
       } else {
