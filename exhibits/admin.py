@@ -45,20 +45,13 @@ class CatalogueAdminMedia:
     js = ("exhibits/admin.js",)
 
 
+# The admin's form factory adds each form's Meta (model, fields, formfield_overrides): none is declared here.
 class VenueAdminForm(TranslatableAdminForm):
     translations = translations_field(Venue)
-
-    class Meta:
-        model = Venue
-        fields = "__all__"
 
 
 class HallAdminForm(TranslatableAdminForm):
     translations = translations_field(Hall)
-
-    class Meta:
-        model = Hall
-        fields = "__all__"
 
 
 class ExhibitAdminForm(TranslatableAdminForm):
@@ -71,10 +64,6 @@ class ExhibitAdminForm(TranslatableAdminForm):
         "0.3 happy). Numbers of zero or more; leave a label empty for no weight.",
     )
     translations = translations_field(Exhibit)
-
-    class Meta:
-        model = Exhibit
-        fields = "__all__"
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
