@@ -120,6 +120,7 @@ class Venue(Translatable, TimestampedModel):
     """A museum, exhibition centre or city walk: the unit of the walking graph."""
 
     TRANSLATABLE_FIELDS = ("name", "description")
+    VERSION_FIELDS = ("graph_version", "catalogue_version")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -140,6 +141,9 @@ class Venue(Translatable, TimestampedModel):
     graph_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped whenever halls, exhibit positions or passages change."
     )
+    catalogue_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Bumped whenever a hall, an exhibit or an exhibit's tags change."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -148,16 +152,16 @@ class Venue(Translatable, TimestampedModel):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save without writing `graph_version`, which only `exhibits.walking` bumps (atomically, in SQL).
+        """Save without writing the versions, which only their bumps change (atomically, in SQL).
 
-        An admin form holding a stale copy would otherwise roll the version back to a value whose
-        cached walking matrix no longer matches the graph.
+        An admin form holding a stale copy would otherwise roll a version back to a value whose
+        cached data (walking matrix, ranking inputs) no longer matches the venue.
         """
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "graph_version"
+                if not field.primary_key and field.name not in self.VERSION_FIELDS
             ]
         super().save(*args, **kwargs)
 

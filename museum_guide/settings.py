@@ -247,8 +247,6 @@ RECOMMENDATIONS_EXPLORATION = env.float("RECOMMENDATIONS_EXPLORATION", default=0
 RECOMMENDATIONS_DIVERSITY = env.float("RECOMMENDATIONS_DIVERSITY", default=0.15)
 # Below this many (published, bucketed) visitors a reason line cites the curators' expectation instead.
 RECOMMENDATIONS_MIN_EVIDENCE = env.int("RECOMMENDATIONS_MIN_EVIDENCE", default=5)
-# Seconds a process reuses a venue's ranking inputs (profiles, tags, priors); 0 = load per request.
-RECOMMENDATIONS_CACHE_SECONDS = env.float("RECOMMENDATIONS_CACHE_SECONDS", default=5.0)
 ROUTE_TIME_LIMIT_SECONDS = env.float("ROUTE_TIME_LIMIT_SECONDS", default=0.15)
 ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 

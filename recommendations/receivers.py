@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from emotions.models import EmotionEvent
-from recommendations.services import profile_publish_if_due
+from recommendations.models import ExhibitEmotionProfile
+from recommendations.services import profile_publish_if_due, venue_profiles_changed
 
 
 @receiver(post_save, sender=EmotionEvent, dispatch_uid="recommendations.event_saved")
@@ -20,3 +21,9 @@ def event_saved(
     """
     if created and not raw:
         profile_publish_if_due(exhibit_id=instance.exhibit_id)
+
+
+@receiver(post_delete, sender=ExhibitEmotionProfile, dispatch_uid="recommendations.profile_deleted")
+def profile_deleted(sender: type[ExhibitEmotionProfile], instance: ExhibitEmotionProfile, **kwargs: Any) -> None:
+    """A snapshot deleted in the admin is no longer published: cached ranking inputs must drop it."""
+    venue_profiles_changed(exhibit_ids=[instance.exhibit_id])

@@ -8,10 +8,11 @@ events, so nothing a visitor is shown moves with one other visitor's selfie (mus
 from __future__ import annotations
 
 import logging
-import time
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -19,14 +20,18 @@ from rest_framework import status
 
 from emotions.models import Capture, EmotionEvent, Visitor
 from exhibits.extensions import ExhibitStats
-from exhibits.models import Exhibit, reference_q
+from exhibits.models import Exhibit, Venue, reference_q
 from exhibits.walking import walking_matrix
 from museum_guide import disclosure
 from museum_guide.api_errors import ApiError
 from recommendations import ranking
+from recommendations.models import ExhibitEmotionProfile, decode_vectors
 from recommendations.ranking import BoolArray, FloatArray, IntArray, RankingWeights
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_A = TypeVar("_A", bound=np.ndarray[Any, Any])
 
 # A visitor's sensitivity is estimated from at most this many of their latest events.
 VISITOR_EVENTS_FOR_SENSITIVITY = 500
@@ -179,35 +184,104 @@ def _localized(value: str, translations: Any, language: str, field: str = "title
     return str(translated) if translated else value
 
 
-# (venue, labels, language) -> (monotonic time loaded, data): ranking inputs reused for a few seconds.
-_venue_cache: dict[tuple[int, tuple[str, ...], str], tuple[float, VenueRankingData]] = {}
+@dataclass(frozen=True)
+class VenueCatalogue:
+    """The part of a venue's ranking inputs that only staff edits change (keyed by `Venue.catalogue_version`)."""
+
+    exhibits: list[ExhibitSummary]
+    index: dict[int, int]
+    priors: FloatArray  # (N, L) curators' priors over the labels
+    dwell: FloatArray
+    hall_ids: IntArray
+    tags: BoolArray
+
+
+@dataclass(frozen=True)
+class VenueEvidence:
+    """The published snapshots of a venue's exhibits as the public sees them, rows as in its `VenueCatalogue`."""
+
+    sums: FloatArray  # (N, L) shares x visitor bucket
+    top_sums: FloatArray  # (N, L) top shares x visitor bucket
+    visitors: FloatArray  # (N,) visitor buckets (0: nothing published)
+
+
+# Per process, most recently used last: venue catalogues and whole ranking inputs, under keys that hold
+# the versions they were loaded at (plus labels, language and settings), so a hit is always current.
+_CACHE_SIZE = 64
+_catalogues: OrderedDict[tuple[Any, ...], VenueCatalogue] = OrderedDict()
+_ranking_data: OrderedDict[tuple[Any, ...], VenueRankingData] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def clear_venue_cache() -> None:
-    """Forget cached ranking inputs of this process (tests, after a rebuild)."""
-    _venue_cache.clear()
+    """Forget cached ranking inputs of this process (tests; memory pressure)."""
+    with _cache_lock:
+        _catalogues.clear()
+        _ranking_data.clear()
+
+
+def _cached(cache: OrderedDict[tuple[Any, ...], _T], key: tuple[Any, ...]) -> _T | None:
+    with _cache_lock:
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+        return found
+
+
+def _remember(cache: OrderedDict[tuple[Any, ...], _T], key: tuple[Any, ...], value: _T) -> None:
+    with _cache_lock:
+        # Other versions of this venue's entry can never be asked for again.
+        for stale in [other for other in cache if other[0] == key[0] and other[1:3] != key[1:3]]:
+            del cache[stale]
+        cache[key] = value
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+def venue_versions(venue_id: int) -> tuple[int, int]:
+    """(catalogue version, published-profiles version) of a venue, in one indexed query."""
+    row = Venue.objects.filter(pk=venue_id).values_list("catalogue_version", "profile_version__version").first()
+    if row is None:
+        raise Venue.DoesNotExist(f"No venue {venue_id}.")
+    return int(row[0]), int(row[1] or 0)
 
 
 def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
-    """The venue's ranking inputs, cached per process for RECOMMENDATIONS_CACHE_SECONDS.
+    """The venue's ranking inputs, cached per process until its catalogue or a published snapshot changes.
 
-    Decoding ~200 rows of JSON snapshots, priors and translations is most of a request's time; a few
-    seconds of staleness can at most miss a snapshot published meanwhile.
+    A request costs one query for the two versions while nothing changed; after a snapshot is published
+    only the snapshots' float vectors are read again (no JSON), after a staff edit the catalogue too.
     """
-    key = (venue_id, tuple(labels), language)
-    ttl = settings.RECOMMENDATIONS_CACHE_SECONDS
-    cached = _venue_cache.get(key)
-    if ttl > 0 and cached is not None and time.monotonic() - cached[0] < ttl:
-        return cached[1]
-    data = load_venue_ranking_data(venue_id, labels=labels, language=language)
-    if ttl > 0:
-        _venue_cache[key] = (time.monotonic(), data)
+    # Versions first, data second: a concurrent change then at worst caches newer data under the older
+    # versions, which nobody asks for once the change is committed.
+    catalogue_version, profile_version = venue_versions(venue_id)
+    labels = tuple(labels)
+    strength, confidence = settings.RECOMMENDATIONS_PRIOR_STRENGTH, settings.RECOMMENDATIONS_PRIOR_CONFIDENCE
+    k = disclosure.min_group_size()
+    catalogue_key = (venue_id, catalogue_version, None, labels, language, confidence)
+    key = (venue_id, catalogue_version, profile_version, labels, language, confidence, strength, k)
+    data = _cached(_ranking_data, key)
+    if data is not None:
+        return data
+    catalogue = _cached(_catalogues, catalogue_key)
+    if catalogue is None:
+        catalogue = load_venue_catalogue(venue_id, labels=labels, language=language)
+        _remember(_catalogues, catalogue_key, catalogue)
+    data = ranking_data_from(venue_id, labels, language, catalogue, load_venue_evidence(venue_id, catalogue, labels))
+    _remember(_ranking_data, key, data)
     return data
 
 
 def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
-    """Load the venue's active exhibits, their published profile snapshots and tags (two queries) as arrays."""
-    strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
+    """The venue's ranking inputs read from the database now (no cache): three queries."""
+    catalogue = load_venue_catalogue(venue_id, labels=labels, language=language)
+    return ranking_data_from(
+        venue_id, tuple(labels), language, catalogue, load_venue_evidence(venue_id, catalogue, labels)
+    )
+
+
+def load_venue_catalogue(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueCatalogue:
+    """The venue's active exhibits, their priors and tags (two queries)."""
     rows = list(
         Exhibit.objects.filter(hall__venue_id=venue_id, is_active=True)
         .order_by("pk")
@@ -222,62 +296,101 @@ def load_venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: s
             "hall__floor",
             "dwell_minutes",
             "expected_emotions",
-            "emotion_profile_stats__visitors",
-            "emotion_profile_stats__shares",
-            "emotion_profile_stats__top_shares",
         )
     )
     ids = [row[0] for row in rows]
     index = {pk: i for i, pk in enumerate(ids)}
-    n, size = len(rows), len(labels)
-    sums, counts = np.zeros((n, size)), np.zeros(n)
-    top, priors = np.zeros((n, size)), np.zeros((n, size))
-    exhibits: list[ExhibitSummary] = []
-    for i, (
-        pk,
-        title,
-        translations,
-        slug,
-        hall_id,
-        hall_name,
-        hall_translations,
-        floor,
-        _dwell,
-        prior,
-        visitors,
-        shares,
-        top_shares,
-    ) in enumerate(rows):
-        hall = _localized(hall_name, hall_translations, language, "name")
-        exhibits.append(ExhibitSummary(pk, _localized(title, translations, language), slug, hall_id, hall, floor))
-        # Only the published snapshot, as the public sees it: shares x bucketed visitors act as the sums.
-        bucket, shown = published_evidence(visitors, shares)
-        sums[i] = ranking.sums_vector(shown, labels) * bucket
-        top[i] = ranking.sums_vector(top_shares if bucket else {}, labels) * bucket
-        counts[i] = float(bucket)
-        priors[i] = ranking.prior_vector(prior, labels, settings.RECOMMENDATIONS_PRIOR_CONFIDENCE)
+    confidence = settings.RECOMMENDATIONS_PRIOR_CONFIDENCE
+    exhibits = [
+        ExhibitSummary(
+            pk,
+            _localized(title, translations, language),
+            slug,
+            hall_id,
+            _localized(hall_name, hall_translations, language, "name"),
+            floor,
+        )
+        for pk, title, translations, slug, hall_id, hall_name, hall_translations, floor, _dwell, _prior in rows
+    ]
+    priors = np.zeros((len(rows), len(labels)))
+    for i, row in enumerate(rows):
+        priors[i] = ranking.prior_vector(row[9], labels, confidence)
     tag_pairs = list(Exhibit.tags.through.objects.filter(exhibit_id__in=ids).values_list("exhibit_id", "tag_id"))
     tag_index = {tag: t for t, tag in enumerate(sorted({tag for _, tag in tag_pairs}))}
-    tags = np.zeros((n, len(tag_index)), dtype=bool)
+    tags = np.zeros((len(rows), len(tag_index)), dtype=bool)
     for exhibit_id, tag_id in tag_pairs:
         tags[index[exhibit_id], tag_index[tag_id]] = True
-    profiles = ranking.smoothed_profiles(sums, counts, priors, strength) if n else np.zeros((0, size))
+    return VenueCatalogue(
+        exhibits=exhibits,
+        index=index,
+        priors=_frozen(priors),
+        dwell=_frozen(np.array([float(row[8]) for row in rows])),
+        hall_ids=_frozen(np.array([row[4] for row in rows], dtype=np.int64)),
+        tags=_frozen(tags),
+    )
+
+
+def load_venue_evidence(venue_id: int, catalogue: VenueCatalogue, labels: Sequence[str]) -> VenueEvidence:
+    """The published snapshots of the catalogue's exhibits from their float vectors (one query, no JSON)."""
+    n, size = len(catalogue.exhibits), len(labels)
+    sums, top, counts = np.zeros((n, size)), np.zeros((n, size)), np.zeros(n)
+    k = disclosure.min_group_size()
+    rows = ExhibitEmotionProfile.objects.filter(exhibit__hall__venue_id=venue_id, exhibit__is_active=True).values_list(
+        "exhibit_id", "visitors", "labels", "vectors"
+    )
+    # Rows grouped by their snapshot's label set: one for all, unless snapshots of another model remain.
+    groups: dict[str, tuple[list[int], list[int], list[bytes | memoryview]]] = {}
+    for exhibit_id, visitors, stored_labels, vectors in rows:
+        i = catalogue.index.get(exhibit_id)
+        # Only the published snapshot, as the public sees it: shares x bucketed visitors act as the sums.
+        bucket = disclosure.visitor_bucket(visitors or 0, k)
+        if i is not None and bucket and stored_labels:
+            group = groups.setdefault(stored_labels, ([], [], []))
+            group[0].append(i)
+            group[1].append(bucket)
+            group[2].append(vectors)
+    for stored_labels, (positions, buckets, blobs) in groups.items():
+        names, block = decode_vectors(stored_labels, b"".join(blobs))
+        where = {name: j for j, name in enumerate(names)}
+        source = [where[label] for label in labels if label in where]
+        target = [j for j, label in enumerate(labels) if label in where]
+        weights = np.array(buckets)[:, np.newaxis]
+        sums[np.ix_(positions, target)] = block[:, 0, source] * weights
+        top[np.ix_(positions, target)] = block[:, 1, source] * weights
+        counts[positions] = buckets
+    return VenueEvidence(sums=sums, top_sums=top, visitors=counts)
+
+
+def ranking_data_from(
+    venue_id: int, labels: tuple[str, ...], language: str, catalogue: VenueCatalogue, evidence: VenueEvidence
+) -> VenueRankingData:
+    """Blend a catalogue's priors with its published evidence into the ranker's inputs."""
+    n, size = len(catalogue.exhibits), len(labels)
+    sums, counts = evidence.sums, evidence.visitors
+    strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
+    profiles = ranking.smoothed_profiles(sums, counts, catalogue.priors, strength) if n else np.zeros((0, size))
     total = counts.sum()
     population = sums.sum(axis=0) / total if total > 0 else (profiles.mean(axis=0) if n else np.ones(size) / size)
     return VenueRankingData(
         venue_id=venue_id,
-        labels=tuple(labels),
+        labels=labels,
         language=language,
-        exhibits=exhibits,
-        index=index,
-        profiles=profiles,
-        top_label_shares=top / np.maximum(counts, 1.0)[:, np.newaxis],
-        visitors=counts,
-        dwell=np.array([float(row[8]) for row in rows]),
-        hall_ids=np.array([row[4] for row in rows], dtype=np.int64),
-        tags=tags,
-        population_mean=np.asarray(population, dtype=np.float64),
+        exhibits=catalogue.exhibits,
+        index=catalogue.index,
+        profiles=_frozen(profiles),
+        top_label_shares=_frozen(evidence.top_sums / np.maximum(counts, 1.0)[:, np.newaxis]),
+        visitors=_frozen(counts),
+        dwell=catalogue.dwell,
+        hall_ids=catalogue.hall_ids,
+        tags=catalogue.tags,
+        population_mean=_frozen(np.asarray(population, dtype=np.float64)),
     )
+
+
+def _frozen(array: _A) -> _A:
+    """The array made read-only: cached inputs are shared by every request of the process."""
+    array.setflags(write=False)
+    return array
 
 
 def visitor_visited_exhibit_ids(visitor: Visitor) -> set[int]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from emotions.models import Visitor
@@ -18,7 +19,7 @@ from exhibits.walking import walking_matrix
 from museum_guide import disclosure
 from museum_guide.api_errors import ApiError
 from recommendations import ranking, selectors
-from recommendations.models import ExhibitEmotionProfile
+from recommendations.models import ExhibitEmotionProfile, VenueProfileVersion
 from recommendations.routing import InfeasibleRouteError, RouteProblem, plan_route
 from recommendations.selectors import ExhibitSummary
 
@@ -67,10 +68,26 @@ def profile_publish_if_due(*, exhibit_id: int, labels: Sequence[str] | None = No
     if not disclosure.profile_publication_due(new_visitors=new_visitors, k=k):
         return False
     snapshot, newest = _snapshot_of(exhibit_id, labels if labels is not None else selectors.labels_or_seen())
-    profile.visitors, profile.shares, profile.top_shares = snapshot.visitors, snapshot.shares, snapshot.top_shares
+    profile.hold(snapshot)
     profile.through_event, profile.published_at = newest, timezone.now()
     profile.save()
+    venue_profiles_changed(exhibit_ids=[exhibit_id])
     return True
+
+
+def venue_profiles_changed(*, exhibit_ids: Iterable[int]) -> None:
+    """Bump the `VenueProfileVersion` of the exhibits' venues (in the caller's transaction).
+
+    Cached ranking inputs of those venues are then reloaded by the next request of every process.
+    """
+    venue_ids = set(Exhibit.objects.filter(pk__in=list(exhibit_ids)).values_list("hall__venue_id", flat=True))
+    for venue_id in venue_ids:
+        versions = VenueProfileVersion.objects.filter(venue_id=venue_id)
+        # An SQL increment, so concurrent bumps never collapse into one; the first bump creates the row.
+        if not versions.update(version=F("version") + 1, updated_at=timezone.now()):
+            _row, created = VenueProfileVersion.objects.get_or_create(venue_id=venue_id, defaults={"version": 1})
+            if not created:  # another transaction created it meanwhile: still a change of our own to count
+                versions.update(version=F("version") + 1, updated_at=timezone.now())
 
 
 def profiles_publish(*, exhibit_ids: Iterable[int] | None = None) -> int:

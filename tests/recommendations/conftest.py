@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from pytest_django.fixtures import SettingsWrapper
 
 from emotions.models import Visitor
 from exhibits.models import Exhibit, Hall, Passage, Venue
@@ -23,9 +22,8 @@ def _model_labels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches(settings: SettingsWrapper) -> Iterator[None]:
-    """Each test sees its own data: no walking matrix or ranking inputs carried over."""
-    settings.RECOMMENDATIONS_CACHE_SECONDS = 0
+def _fresh_caches() -> Iterator[None]:
+    """Each test sees its own data: no walking matrix or ranking inputs carried over from rolled-back rows."""
     clear_walking_cache()
     clear_venue_cache()
     yield

@@ -35,7 +35,6 @@ def private_root(settings: SettingsWrapper, tmp_path: Path) -> Path:
     """The live server and the worker share this private media root (where selfies wait)."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMOTION_MODEL_PATH = SHIPPED_MODEL
-    settings.RECOMMENDATIONS_CACHE_SECONDS = 0
     clear_classifier_cache()
     clear_walking_cache()
     clear_venue_cache()
