@@ -7,14 +7,15 @@ visited at most once; `inf` in the walking matrix means "no usable path" (e.g. s
 visitor asked for step-free).
 
 Solvers: `solve_exact` (bitmask dynamic programme, small instances), `solve_ils` (iterated local
-search: greedy ratio insertion, 2-opt, drop/insert perturbations) and `solve_ortools` (OR-Tools
-routing with optional nodes as disjunctions and a time dimension). `plan_route` picks one.
+search: greedy ratio insertion, 2-opt, drop/insert perturbations, stopped once a number of
+perturbations in a row found nothing better; seeded, so a given problem always gets the same route
+unless the wall-clock safety net bites) and `solve_ortools` (OR-Tools routing with optional nodes as
+disjunctions and a time dimension). `plan_route` picks one.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ BoolArray = npt.NDArray[np.bool_]
 EPS = 1e-9
 # Instances with at most this many candidate exhibits are solved exactly by `plan_route`.
 EXACT_MAX_CANDIDATES = 12
+# The iterated local search stops after this many perturbations in a row without a better route
+# (chosen by measurement: benchmarks/eval_recommendations.py --routes-only, docs/BENCHMARKS.md).
+ILS_PATIENCE = 20
 
 
 class InfeasibleRouteError(ValueError):
@@ -231,52 +235,89 @@ def _two_opt(arcs: _Arcs, path: list[int]) -> list[int]:
 
 
 def _relocate(arcs: _Arcs, path: list[int]) -> list[int]:
-    """Or-opt: move single stops to the position where they cost least, while that shortens the path."""
+    """Or-opt: move single stops to the position where they cost least, while that shortens the path.
+
+    First improvement in path order, all moves of a pass priced at once: moving stop `pos` into arc e
+    costs extra[pos, e]; the two arcs next to it are left out (putting it back where it was saves nothing).
+    """
     improved = True
     while improved and len(path) >= 4:
         improved = False
-        for pos in range(1, len(path) - 1):
-            node = path[pos]
-            rest = path[:pos] + path[pos + 1 :]
-            saving = arcs.path_cost(path) - arcs.path_cost(rest)
-            r = np.asarray(rest)
-            extra = arcs.cost[r[:-1], node] + arcs.cost[node, r[1:]] - arcs.cost[r[:-1], r[1:]]
-            best = int(np.argmin(extra))
-            if extra[best] < saving - 1e-7:
-                path = [*rest[: best + 1], node, *rest[best + 1 :]]
-                improved = True
-                break
+        p = np.asarray(path)
+        a, b, stops = p[:-1], p[1:], p[1:-1]
+        # saving[i]: minutes saved by taking stops[i] out (its neighbours then meet directly).
+        saving = arcs.cost[p[:-2], stops] + arcs.cost[stops, p[2:]] - arcs.cost[p[:-2], p[2:]]
+        extra = arcs.cost[a[None, :], stops[:, None]] + arcs.cost[stops[:, None], b[None, :]] - arcs.cost[a, b][None, :]
+        rows = np.arange(stops.size)
+        extra[rows, rows] = np.inf
+        extra[rows, rows + 1] = np.inf
+        best = np.argmin(extra, axis=1)
+        moves = np.flatnonzero(extra[rows, best] < saving - 1e-7)
+        if moves.size:
+            i = int(moves[0])
+            node, arc = path[i + 1], int(best[i])
+            rest = path[: i + 1] + path[i + 2 :]
+            # Arcs after the removed stop shift one place to the left in `rest`.
+            after = arc if arc < i else arc - 1
+            path = [*rest[: after + 1], node, *rest[after + 1 :]]
+            improved = True
     return path
 
 
-def _insert_greedy(arcs: _Arcs, path: list[int], unvisited: set[int], rng: random.Random | None) -> list[int]:
+def _insert_greedy(arcs: _Arcs, path: list[int], unvisited: set[int], rng: np.random.Generator | None) -> list[int]:
     """Insert unvisited candidates by best value / extra-time ratio while the budget allows."""
-    cost = arcs.path_cost(path)
-    while unvisited:
-        pool = np.fromiter(unvisited, dtype=np.int64)
-        p = np.asarray(path)
-        a, b = p[:-1], p[1:]
-        # extra[c, pos] = cost of detouring through c between path[pos] and path[pos + 1].
-        extra = arcs.cost[a[None, :], pool[:, None]] + arcs.cost[pool[:, None], b[None, :]] - arcs.cost[a, b][None, :]
-        extra[cost + extra > arcs.budget + EPS] = np.inf
-        best_pos = np.argmin(extra, axis=1)
-        best_extra = extra[np.arange(pool.size), best_pos]
-        feasible = np.isfinite(best_extra)
-        if not feasible.any():
-            break
-        values = arcs.value[pool]
-        feasible &= values > 0
+    slack = arcs.budget - arcs.path_cost(path)
+    # Sorted, so that the random draws below meet the candidates in an order fixed by the input.
+    pool = np.array(sorted(unvisited), dtype=np.int64)
+    pool = pool[arcs.value[pool] > 0]
+    if pool.size == 0:
+        return path
+    values = arcs.value[pool]
+    waiting = np.ones(pool.size, dtype=bool)
+    rows = np.arange(pool.size)
+    p = np.asarray(path)
+    # extra[c, arc]: minutes of detouring through candidate c on an arc of the path, arcs listed by the
+    # node they leave (`tails`). An insertion splits one arc: its column is rewritten and the second half
+    # takes a new column, so each step costs one argmin instead of rebuilding the whole matrix.
+    arcs_now = len(path) - 1
+    capacity = arcs_now + min(pool.size, 16)
+    extra = np.full((pool.size, capacity), np.inf)
+    tails: npt.NDArray[np.int64] = np.full(capacity, -1, dtype=np.int64)
+    a, b = p[:-1], p[1:]
+    extra[:, :arcs_now] = arcs.cost[a[None, :], pool[:, None]] + arcs.cost[pool[:, None], b[None, :]]
+    extra[:, :arcs_now] -= arcs.cost[a, b][None, :]
+    tails[:arcs_now] = a
+    heads = {int(tail): int(head) for tail, head in zip(a, b, strict=True)}
+    while True:
+        best_arc = np.argmin(extra[:, :arcs_now], axis=1)
+        best_extra = extra[rows, best_arc]
+        feasible = waiting & (best_extra <= slack + EPS)
         if not feasible.any():
             break
         ratio = np.where(feasible, values * values / np.maximum(best_extra, 1e-3), -np.inf)
         if rng is not None:
             # Perturbed ratios diversify the restarts of the local search.
-            ratio = np.where(feasible, ratio * np.array([rng.uniform(0.5, 1.5) for _ in range(pool.size)]), -np.inf)
+            noise = np.ones(pool.size)
+            noise[waiting] = rng.uniform(0.5, 1.5, int(waiting.sum()))
+            ratio = np.where(feasible, ratio * noise, -np.inf)
         pick = int(np.argmax(ratio))
-        node, pos = int(pool[pick]), int(best_pos[pick])
-        path.insert(pos + 1, node)
-        cost += float(best_extra[pick])
+        node, arc = int(pool[pick]), int(best_arc[pick])
+        tail = int(tails[arc])
+        head = heads[tail]
+        path.insert(path.index(tail) + 1, node)
+        slack -= float(best_extra[pick])
         unvisited.discard(node)
+        waiting[pick] = False
+        extra[pick, :] = np.inf
+        if arcs_now == capacity:
+            extra = np.concatenate([extra, np.full((pool.size, capacity), np.inf)], axis=1)
+            tails = np.concatenate([tails, np.full(capacity, -1, dtype=np.int64)])
+            capacity *= 2
+        extra[waiting, arc] = (arcs.cost[tail, pool] + arcs.cost[pool, node] - arcs.cost[tail, node])[waiting]
+        extra[waiting, arcs_now] = (arcs.cost[node, pool] + arcs.cost[pool, head] - arcs.cost[node, head])[waiting]
+        tails[arcs_now] = node
+        heads[tail], heads[node] = node, head
+        arcs_now += 1
     return path
 
 
@@ -284,7 +325,7 @@ def _replace(arcs: _Arcs, path: list[int], unvisited: set[int]) -> tuple[list[in
     """Swap one stop for a more valuable unvisited exhibit in its place when the budget allows."""
     if len(path) < 3 or not unvisited:
         return path, False
-    pool = np.fromiter(unvisited, dtype=np.int64)
+    pool = np.array(sorted(unvisited), dtype=np.int64)
     p = np.asarray(path)
     prev, stop, nxt = p[:-2], p[1:-1], p[2:]
     cost = arcs.path_cost(path)
@@ -303,7 +344,7 @@ def _replace(arcs: _Arcs, path: list[int], unvisited: set[int]) -> tuple[list[in
     return path, True
 
 
-def _improve(arcs: _Arcs, path: list[int], unvisited: set[int], rng: random.Random | None) -> list[int]:
+def _improve(arcs: _Arcs, path: list[int], unvisited: set[int], rng: np.random.Generator | None) -> list[int]:
     """Local search: insert, shorten with 2-opt, swap in better exhibits, insert what saved minutes allow."""
     path = _insert_greedy(arcs, path, unvisited, rng)
     changed = True
@@ -324,19 +365,34 @@ def _better(arcs: _Arcs, path: list[int], than: list[int]) -> bool:
 
 
 def solve_ils(
-    problem: RouteProblem, *, time_limit_s: float = 0.15, seed: int = 0, max_iterations: int = 10_000
+    problem: RouteProblem,
+    *,
+    time_limit_s: float = 0.15,
+    seed: int = 0,
+    max_iterations: int = 10_000,
+    patience: int | None = ILS_PATIENCE,
 ) -> Route:
-    """Iterated local search: greedy insertion + 2-opt, then drop-a-segment perturbations until time runs out."""
+    """Iterated local search: greedy insertion + 2-opt, then drop-a-segment perturbations.
+
+    Stops once `patience` perturbations in a row have not improved the best route (None: never), after
+    `max_iterations`, or when `time_limit_s` runs out, whichever comes first. Without the time limit
+    biting, the result depends only on the problem and `seed`.
+    """
     _check_mandatory(problem)
     started = time.perf_counter()
     nodes = problem.candidate_indices()
     arcs = _Arcs(problem, nodes)
     all_nodes = set(range(1, len(nodes) + 1))
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
     current = _improve(arcs, [0, arcs.sink], set(all_nodes), None)
     best = list(current)
-    iterations = 0
-    while iterations < max_iterations and time.perf_counter() - started < time_limit_s and len(nodes) > 0:
+    iterations = last_improvement = 0
+    while (
+        iterations < max_iterations
+        and (patience is None or iterations - last_improvement < patience)
+        and time.perf_counter() - started < time_limit_s
+        and len(nodes) > 0
+    ):
         iterations += 1
         trial = list(current)
         inner = len(trial) - 2
@@ -345,22 +401,30 @@ def solve_ils(
             trial = [0, arcs.sink]
         elif inner > 0:
             # Drop a random segment (or scattered stops) so that other exhibits can take its place.
-            length = rng.randint(1, max(1, min(inner, 1 + inner // 3)))
+            length = int(rng.integers(1, max(1, min(inner, 1 + inner // 3)), endpoint=True))
             if rng.random() < 0.5:
-                first = rng.randint(1, inner - length + 1)
+                first = int(rng.integers(1, inner - length + 1, endpoint=True))
                 del trial[first : first + length]
             else:
                 for _ in range(length):
-                    del trial[rng.randint(1, len(trial) - 2)]
+                    del trial[int(rng.integers(1, len(trial) - 2, endpoint=True))]
         trial = _improve(arcs, trial, all_nodes - set(trial), rng)
         if _better(arcs, trial, current) or rng.random() < 0.05:
             current = trial
         if _better(arcs, current, best):
             best = list(current)
+            last_improvement = iterations
         elif rng.random() < 0.1:
             current = list(best)
     elapsed = time.perf_counter() - started
-    return build_route(problem, arcs.to_problem_indices(best), "ils", iterations=float(iterations), seconds=elapsed)
+    return build_route(
+        problem,
+        arcs.to_problem_indices(best),
+        "ils",
+        iterations=float(iterations),
+        last_improvement=float(last_improvement),
+        seconds=elapsed,
+    )
 
 
 def solve_ortools(problem: RouteProblem, *, time_limit_s: float = 0.15, scale: int = 100) -> Route:
@@ -405,10 +469,13 @@ def solve_ortools(problem: RouteProblem, *, time_limit_s: float = 0.15, scale: i
     return build_route(problem, arcs.to_problem_indices(path), "ortools", seconds=time.perf_counter() - started)
 
 
-def plan_route(problem: RouteProblem, *, time_limit_s: float = 0.15, method: str = "auto") -> Route:
-    """Best route within the time limit: exact for small instances, iterated local search otherwise."""
+def plan_route(
+    problem: RouteProblem, *, time_limit_s: float = 0.15, patience: int | None = ILS_PATIENCE, method: str = "auto"
+) -> Route:
+    """Best route: exact for small instances, else the iterated local search until it stops improving
+    (`patience`), with `time_limit_s` as the safety net."""
     if method == "exact" or (method == "auto" and len(problem.candidate_indices()) <= EXACT_MAX_CANDIDATES):
         return solve_exact(problem)
     if method == "ortools":
         return solve_ortools(problem, time_limit_s=time_limit_s)
-    return solve_ils(problem, time_limit_s=time_limit_s)
+    return solve_ils(problem, time_limit_s=time_limit_s, patience=patience)

@@ -193,7 +193,9 @@ def route_plan(
         candidates=candidates,
     )
     try:
-        route = plan_route(problem, time_limit_s=settings.ROUTE_TIME_LIMIT_SECONDS)
+        route = plan_route(
+            problem, time_limit_s=settings.ROUTE_TIME_LIMIT_SECONDS, patience=settings.ROUTE_ILS_PATIENCE
+        )
     except InfeasibleRouteError as exc:
         raise ApiError("budget_too_small", f"time_budget_minutes: {exc}") from exc
     stops = []

@@ -67,15 +67,40 @@ def test_every_solver_keeps_to_the_budget_and_never_repeats_an_exhibit(
         assert route.stops[-1] == problem.end
 
 
-def test_the_heuristic_is_within_two_percent_of_the_optimum_on_small_venues() -> None:
+def test_the_heuristic_is_within_one_percent_of_the_optimum_on_small_venues() -> None:
     gaps = []
     for seed in range(20):
         problem = random_problem(10, seed, budget=40, end=[None, 3, 0][seed % 3])
         optimum = solve_exact(problem).value
-        heuristic = solve_ils(problem, time_limit_s=0.1, seed=seed).value
+        # A generous clock: the search's own stopping rule decides, as on a machine that is not overloaded.
+        heuristic = solve_ils(problem, time_limit_s=10, seed=seed).value
         assert heuristic <= optimum + 1e-9
         gaps.append((optimum - heuristic) / optimum)
-    assert float(np.mean(gaps)) <= 0.02
+    assert float(np.mean(gaps)) <= 0.01
+
+
+def test_the_search_stops_once_it_stops_improving_not_when_the_clock_runs_out() -> None:
+    problem = random_problem(120, 3, budget=60)
+    route = solve_ils(problem, time_limit_s=30, patience=10)
+    assert route.stats["iterations"] - route.stats["last_improvement"] == 10
+    assert route.stats["seconds"] < 5
+
+
+def test_a_problem_always_gets_the_same_route() -> None:
+    problem = random_problem(80, 5, budget=45, end=4)
+    first = solve_ils(problem, time_limit_s=30)
+    again = solve_ils(problem, time_limit_s=30)
+    assert (first.stops, first.value, first.stats["iterations"]) == (
+        again.stops,
+        again.value,
+        again.stats["iterations"],
+    )
+
+
+def test_more_patience_never_finds_a_worse_route() -> None:
+    problem = random_problem(150, 11, budget=50)
+    values = [solve_ils(problem, time_limit_s=30, patience=patience).value for patience in (2, 10, 40)]
+    assert values == sorted(values)
 
 
 def test_unreachable_exhibits_are_never_stops() -> None:
