@@ -8,7 +8,11 @@ Builds once (reused while the venue exists; drop and create the database for a f
 of 10 halls on 2 floors with 200 exhibits, 20 000 visitors and N captures + emotion events
 generated in bulk by SQL, then publishes the profile snapshots with `rebuild_emotion_profiles`' service.
 Requests go through the full Django stack (middleware, token auth, serializers) in process with
-DEBUG off, one at a time.
+DEBUG off, one at a time. Recommendations are timed three ways: nothing changed since the last request
+(the process's cached ranking inputs are current: one query checks their versions), a snapshot was
+published before every request (the venue's float vectors are read again), and a cold process before every
+request (catalogue and vectors read again). Then routes, and storing one event through the ORM (capture,
+event, signals: the publication check and the report row). Each line: p50/p95/p99 and SQL queries.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import random
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import django_bench
@@ -32,7 +37,7 @@ from django_bench import FER_LABELS, percentile  # noqa: E402
 from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken  # noqa: E402
 from exhibits.models import Exhibit, Hall, Passage, Venue  # noqa: E402
 from recommendations import selectors  # noqa: E402
-from recommendations.services import profiles_publish  # noqa: E402
+from recommendations.services import profiles_publish, venue_profiles_changed  # noqa: E402
 
 SLUG = "bench-venue"
 
@@ -152,6 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--visitors", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--routes", type=int, default=100)
+    parser.add_argument("--events-stored", type=int, default=100)
     args = parser.parse_args(argv)
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
     call_command("migrate", verbosity=0)
@@ -190,6 +196,79 @@ def main(argv: list[str] | None = None) -> None:
 
     for _ in range(20):  # warm-up: walking matrix cache, connection, code paths
         recommend()
+    print(f"\nvenue: {len(exhibit_ids)} exhibits, {n_events:,} events; visitor with 20 own events")
+    modes: dict[str, Callable[[], None]] = {
+        "nothing changed (cached inputs current)": lambda: None,
+        "a snapshot published before each request": lambda: venue_profiles_changed(exhibit_ids=exhibit_ids[:1]),
+        "cold process before each request": selectors.clear_venue_cache,
+    }
+    for name, before_each in modes.items():
+        before_each()
+        queries = count_queries(recommend)
+        times = []
+        for _ in range(args.requests):
+            before_each()
+            times.append(recommend())
+        report(f"GET /recommendations/ x{args.requests}, {name}", times, queries)
+
+    route_stops: list[int] = []
+    route_rng = random.Random(3)
+
+    def route() -> float:
+        body = {
+            "start_exhibit": route_rng.choice(exhibit_ids),
+            "time_budget_minutes": route_rng.choice([30, 60, 90, 120, 180]),
+            "emotions": route_rng.sample(labels, route_rng.randint(1, 2)),
+            "step_free": route_rng.random() < 0.5,
+        }
+        started = time.perf_counter()
+        response = client.post("/api/v1/routes/", body, content_type="application/json")
+        elapsed = 1000 * (time.perf_counter() - started)
+        if response.status_code == 200:
+            route_stops.append(len(response.json()["stops"]))
+        else:  # a step-free start upstairs cannot reach anything by the lift within 30 minutes, etc.
+            assert response.status_code == 400, response.content
+        return elapsed
+
+    queries = count_queries(route)
+    route_times = [route() for _ in range(args.routes)]
+    report(
+        f"POST /routes/ x{args.routes} (budgets 30-180 min, half step-free; mean {statistics.mean(route_stops):.1f} "
+        "stops)",
+        route_times,
+        queries,
+    )
+
+    exhibits = list(Exhibit.objects.filter(hall__venue=venue).order_by("pk"))
+    stored = iter(range(10**9))
+
+    def store() -> float:
+        exhibit = exhibits[next(stored) % len(exhibits)]
+        started = time.perf_counter()
+        with transaction.atomic():
+            capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
+            EmotionEvent.objects.create(
+                capture=capture,
+                visitor=visitor,
+                exhibit=exhibit,
+                label="happy",
+                confidence=0.9,
+                scores={label: (0.9 if label == "happy" else 0.1 / (len(labels) - 1)) for label in labels},
+                model_version="bench",
+            )
+        return 1000 * (time.perf_counter() - started)
+
+    queries = count_queries(store)
+    report(
+        f"storing one event x{args.events_stored} (capture + event + signals)",
+        [store() for _ in range(args.events_stored)],
+        queries,
+    )
+    visitor.delete()
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    """SQL statements one call executes."""
     executed: list[str] = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -197,36 +276,17 @@ def main(argv: list[str] | None = None) -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        recommend()
-    times = [recommend() for _ in range(args.requests)]
-    print(f"\nvenue: {len(exhibit_ids)} exhibits, {n_events:,} events; visitor with 20 own events")
-    print(
-        f"GET /recommendations/ x{args.requests}: p50 {statistics.median(times):.1f} ms, "
-        f"p95 {percentile(times, 95):.1f} ms, p99 {percentile(times, 99):.1f} ms, "
-        f"max {max(times):.1f} ms; {len(executed)} SQL queries per request"
-    )
+        call()
+    return len(executed)
 
-    route_times, stops = [], []
-    for i in range(args.routes):
-        body = {
-            "start_exhibit": rng.choice(exhibit_ids),
-            "time_budget_minutes": rng.choice([30, 60, 90, 120, 180]),
-            "emotions": rng.sample(labels, rng.randint(1, 2)),
-            "step_free": i % 2 == 0,
-        }
-        started = time.perf_counter()
-        response = client.post("/api/v1/routes/", body, content_type="application/json")
-        route_times.append(1000 * (time.perf_counter() - started))
-        if response.status_code == 200:
-            stops.append(len(response.json()["stops"]))
-        else:  # a step-free start upstairs cannot reach anything by the lift within 30 minutes, etc.
-            assert response.status_code == 400, response.content
+
+def report(name: str, times: list[float], queries: int) -> None:
+    """One result line: p50/p95/p99 and max in ms, and the SQL statements per call."""
     print(
-        f"POST /routes/ x{args.routes} (200 exhibits, budgets 30-180 min, half step-free): "
-        f"p50 {statistics.median(route_times):.0f} ms, p95 {percentile(route_times, 95):.0f} ms, "
-        f"max {max(route_times):.0f} ms; mean {statistics.mean(stops):.1f} stops"
+        f"{name}: p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms, "
+        f"p99 {percentile(times, 99):.1f} ms, max {max(times):.1f} ms; {queries} SQL queries",
+        flush=True,
     )
-    visitor.delete()
 
 
 if __name__ == "__main__":
