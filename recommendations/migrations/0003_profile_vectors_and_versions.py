@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exhibits', '0002_venue_catalogue_version'),
+        ('exhibits', '0003_venue_catalogue_version'),
         ('recommendations', '0002_published_snapshots'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exhibits', '0001_initial'),
+        ('exhibits', '0002_exhibit_image_alt'),
     ]
 
     operations = [
