@@ -15,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from exhibits.demo import demo_venue_seed
 from exhibits.models import Exhibit, Hall
-from tests.visit.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
