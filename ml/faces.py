@@ -228,7 +228,10 @@ class FaceDetector:
             minSize=(max(20, int(scaled_side * 0.5)),) * 2,
             maxSize=(int(scaled_side * 1.8) + 1,) * 2,
         )
-        return any(_overlap(target, tuple(map(float, hit))) >= 0.3 for hit in np.asarray(hits).reshape(-1, 4))
+        return any(
+            _overlap(target, (float(x), float(y), float(w), float(h))) >= 0.3
+            for x, y, w, h in np.asarray(hits).reshape(-1, 4)
+        )
 
     def detect(self, rgb: NDArray[Any]) -> list[Face]:
         """Faces in an RGB (or gray) uint8 image, most confident first; [] for tiny or extreme-aspect images."""
