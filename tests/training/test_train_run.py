@@ -199,3 +199,20 @@ def test_calibration_fits_a_temperature_that_lowers_nll_and_keeps_every_predicti
     assert scaled["confusion_matrix"] == plain["confusion_matrix"]
     assert scaled["calibration"]["nll"] == pytest.approx(report["after"]["nll"], abs=1e-4)
     assert (calibrated.parent / "calibrated.pt.sha256").read_text().split()[0] == file_sha256(calibrated)
+
+
+def test_calibration_for_the_mirror_averaged_reading_fits_what_evaluate_with_tta_measures(
+    fer_like_data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    _run(fer_like_data, out, "--epochs", "2")
+    calibrated = tmp_path / "calibrated_tta.pt"
+
+    report = calibrate.calibrate(out / "emotion_model.pt", fer_like_data / "val", calibrated, tta=True)
+
+    _, after = load_checkpoint(calibrated)
+    assert report["tta"] is True and after.metrics["temperature_fit_mirror_averaged"] == 1.0
+    assert report["after"]["nll"] <= report["before"]["nll"] + 1e-9
+    # The NLL it minimised is the one `evaluate --tta` reports for the calibrated checkpoint.
+    scaled = evaluate.run_evaluation(calibrated, fer_like_data / "val", tta=True)
+    assert scaled["calibration"]["nll"] == pytest.approx(report["after"]["nll"], abs=1e-4)
