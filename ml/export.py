@@ -118,10 +118,13 @@ def _export_graph(checkpoint: Path, target: Path) -> dict[str, Any]:
 
 
 def _face_crop_contract(detector: Path) -> dict[str, Any]:
-    from ml.faces import ALIGN_FACES, CROP_MAX_SIDE, FACE_MARGIN
+    from ml.faces import ALIGN_FACES, CONFIRM_THRESHOLD, CROP_MAX_SIDE, FACE_MARGIN, SCORE_THRESHOLD
 
     return {
-        "detector": "YuNet (OpenCV FaceDetectorYN), the most confident face with score >= 0.7",
+        "detector": (
+            f"YuNet (OpenCV FaceDetectorYN), the most confident face with score >= {SCORE_THRESHOLD}; the server also"
+            f" keeps one scoring >= {CONFIRM_THRESHOLD} where OpenCV's Haar cascade (frontalface_alt2) finds it too"
+        ),
         "detector_passes": "long side 640 px, then 1344 px when the first pass finds nothing",
         "square": "side = the longer side of the face box x (1 + 2 x margin), centred on the box",
         "margin": FACE_MARGIN,

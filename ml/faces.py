@@ -25,6 +25,9 @@ DEFAULT_DETECTOR = DETECTOR_DIR / "face_detection_yunet_2026may.onnx"
 # wheel. On the benchmark's photos it confirmed 81% of YuNet's true faces and 4 of 293 false candidates
 # scoring >= 0.4 (none of those >= 0.7), so a face YuNet is unsure of is kept only where both agree.
 CONFIRMING_CASCADE = Path(cv2.data.haarcascades) / "haarcascade_frontalface_alt2.xml"  # type: ignore[attr-defined]
+# YuNet scores: a face scoring SCORE_THRESHOLD is kept as it is, one from CONFIRM_THRESHOLD up only if confirmed.
+SCORE_THRESHOLD = 0.8
+CONFIRM_THRESHOLD = 0.4
 # The cascade looks at the face shrunk to about this side (it works on 20 px windows; bigger is slower).
 CONFIRM_FACE_SIDE = 96
 
@@ -149,8 +152,8 @@ class FaceDetector:
         self,
         path: str | Path = DEFAULT_DETECTOR,
         *,
-        score_threshold: float = 0.8,
-        confirm_threshold: float | None = 0.4,
+        score_threshold: float = SCORE_THRESHOLD,
+        confirm_threshold: float | None = CONFIRM_THRESHOLD,
         confirm_top: int = 5,
         nms_threshold: float = 0.3,
         top_k: int = 50,
