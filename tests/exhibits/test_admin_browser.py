@@ -15,17 +15,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from exhibits.demo import demo_venue_seed
 from exhibits.models import Exhibit, Hall
-from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.visit.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(300),
-    pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 SCREEN_WIDTH = 1440
 # Screenshots for a look by eye go to `ADMIN_SCREENSHOTS_DIR`, by default a temporary folder.
 SCREENSHOTS = Path(os.environ.get("ADMIN_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "museum_guide-admin")

@@ -18,17 +18,12 @@ from reports.permissions import ANALYSTS_GROUP
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory, HallFactory, VenueFactory
 from tests.reports.conftest import event_at
-from tests.visit.browser import CHROMIUM, CHROMIUM_ARGS, PHONE_HEIGHT, PHONE_WIDTH
+from tests.visit.browser import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, PHONE_HEIGHT, PHONE_WIDTH
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.timeout(300),
-    pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 MOMENT = datetime(2026, 11, 20, 11, tzinfo=UTC)  # 14:00 in Moscow, the venue's time zone
 EN_DASH = "\N{EN DASH}"
 LONG_TITLE = "Zebra-striped ceremonial shield of the river people, with its original leather strap"
