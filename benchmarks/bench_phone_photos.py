@@ -10,8 +10,9 @@ goes through the upload's `image_sanitize` (EXIF applied, re-encoded) and the wo
 (`emotions.images.stored_image_rgb`: 12 MP JPEGs decoded at half size) and `ml.faces.photo_face_crop`, then
 the shipped classifier. Reported: faces found, end-to-end accuracy against the accuracy on the same bare
 48 px faces, ms per photo for detection + alignment + crop on one core (and with the decode, for 12 MP),
-faces found on face-free photos, the real portraits scikit-image ships at several sizes, and (with --haar)
-the old Haar-cascade path on the first N photos. A table on stderr, one JSON object on stdout.
+faces found on face-free photos, the real portraits scikit-image ships at several sizes, YuNet's time per
+pass on onnxruntime (what the worker runs) against OpenCV's DNN module on the first --runtimes 12 MP photos,
+and (with --haar) the old Haar-cascade path on the first N photos. A table on stderr, one JSON object on stdout.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,16 @@ from skimage import data as skdata
 django_bench.setup()
 
 from emotions.images import image_sanitize, stored_image_rgb  # noqa: E402
-from ml.faces import ALIGN_FACES, FACE_MARGIN, Face, FaceBox, FaceDetector, face_crop, photo_face_crop  # noqa: E402
+from ml.faces import (  # noqa: E402
+    ALIGN_FACES,
+    DEFAULT_DETECTOR,
+    FACE_MARGIN,
+    Face,
+    FaceBox,
+    FaceDetector,
+    face_crop,
+    photo_face_crop,
+)
 from ml.inference import EmotionClassifier  # noqa: E402
 from training.data import list_image_folder  # noqa: E402
 
@@ -125,6 +135,25 @@ def worker_rgb(jpeg: bytes) -> tuple[NDArray[Any], float, float, int]:
     return rgb, scale * sanitized.scale, (time.perf_counter() - started) * 1000, sent_pixels
 
 
+def yunet_runtimes(rgb: NDArray[Any], detector: FaceDetector) -> dict[str, float]:
+    """ms of one YuNet pass at a 1/3 and a full-size copy of the photo: OpenCV's DNN module vs onnxruntime."""
+    times = {}
+    for factor in (3, 1):
+        height, width = rgb.shape[0] // factor, rgb.shape[1] // factor
+        bgr = np.ascontiguousarray(cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)[:, :, ::-1])
+        opencv = cv2.FaceDetectorYN.create(str(DEFAULT_DETECTOR), "", (width, height), 0.4, 0.3, 50)
+        runs: tuple[tuple[str, Callable[[NDArray[Any]], object]], ...] = (
+            ("opencv", opencv.detect),
+            ("onnxruntime", detector.yunet),
+        )
+        for name, run in runs:
+            run(bgr)  # warm-up: first calls allocate
+            started = time.perf_counter()
+            run(bgr)
+            times[f"{name} {width}x{height}"] = (time.perf_counter() - started) * 1000
+    return times
+
+
 def found(face: Face | None, truth: FaceBox) -> bool:
     """The detected face is the pasted one: its centre lies in the pasted square and its size fits."""
     if face is None:
@@ -160,6 +189,7 @@ def get_args_parser() -> argparse.ArgumentParser:
         "--context", type=float, default=0.0,
         help="paste each face with this fraction of its side of mirrored surroundings (0: the bare FER square)",
     )  # fmt: skip
+    p.add_argument("--runtimes", type=int, default=20, help="12 MP photos timed on both YuNet runtimes")
     p.add_argument("--seed", type=int, default=0)
     return p
 
@@ -214,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     false_photos: list[bool] = []
     false_scores: list[float] = []
     haar_rows: list[tuple[bool, float, NDArray[Any] | None, int]] = []
+    runtime_rows: list[dict[str, float]] = []
     for index, photo in enumerate(photos):
         rgb, scale, decode_ms, sent_pixels = worker_rgb(photo.jpeg)
         started = time.perf_counter()
@@ -223,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sent_pixels >= 12_000_000:
             timings_12mp.append(timings[-1])
             worker_12mp.append(timings[-1] + decode_ms)
+            if len(runtime_rows) < args.runtimes and rgb.shape[1] > rgb.shape[0]:  # one orientation: same sizes
+                runtime_rows.append(yunet_runtimes(rgb, detector))
         truth_box = photo.truth.scaled(scale) if photo.truth is not None else None
         faces = detector.detect(rgb)
         if truth_box is None:
@@ -295,6 +328,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "decode_ms_p50": round(percentile(decode_timings, 50), 1),
         "worker_ms_per_12mp_photo_p50": round(percentile(worker_12mp, 50), 1),
         "worker_ms_per_12mp_photo_p95": round(percentile(worker_12mp, 95), 1),
+        "yunet_ms_per_pass_median": {
+            key: round(statistics.median(row[key] for row in runtime_rows), 1) for key in runtime_rows[0]
+        }
+        if runtime_rows
+        else {},
         "portraits": portrait_rows,
         "loadavg_1m_before": load_before,
         "loadavg_1m_after": round(os.getloadavg()[0], 2),

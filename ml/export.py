@@ -118,14 +118,18 @@ def _export_graph(checkpoint: Path, target: Path) -> dict[str, Any]:
 
 
 def _face_crop_contract(detector: Path) -> dict[str, Any]:
-    from ml.faces import ALIGN_FACES, CONFIRM_THRESHOLD, CROP_MAX_SIDE, FACE_MARGIN, SCORE_THRESHOLD
+    from ml.faces import ALIGN_FACES, CONFIRM_THRESHOLD, CROP_MAX_SIDE, DETECT_SIDES, FACE_MARGIN, SCORE_THRESHOLD
 
     return {
         "detector": (
-            f"YuNet (OpenCV FaceDetectorYN), the most confident face with score >= {SCORE_THRESHOLD}; the server also"
+            "YuNet (input BGR 0-255, zero-padded right and bottom to a multiple of 32; outputs decoded as OpenCV's"
+            f" FaceDetectorYN does, NMS 0.3), the most confident face with score >= {SCORE_THRESHOLD}; the server also"
             f" keeps one scoring >= {CONFIRM_THRESHOLD} where OpenCV's Haar cascade (frontalface_alt2) finds it too"
         ),
-        "detector_passes": "long side 640 px, then 1344 px when the first pass finds nothing",
+        "detector_passes": (
+            f"the photo shrunk by the largest whole factor that keeps a long side >= {DETECT_SIDES[0]} px, then"
+            f" {' then '.join(f'>= {side} px' for side in DETECT_SIDES[1:])} while no face is found"
+        ),
         "square": "side = the longer side of the face box x (1 + 2 x margin), centred on the box",
         "margin": FACE_MARGIN,
         "align_eyes": ALIGN_FACES,

@@ -1,4 +1,4 @@
-"""Face detection (YuNet through OpenCV's FaceDetectorYN), eye-level alignment and face crops.
+"""Face detection (YuNet on onnxruntime), eye-level alignment and face crops.
 
 One code path for the worker, `training.evaluate` on whole photos and the benchmarks: `FaceDetector.detect`
 finds faces on a downscaled copy of the photo and reports them in full-resolution pixels, most confident
@@ -17,6 +17,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import onnxruntime
 from numpy.typing import NDArray
 
 DETECTOR_DIR = Path(__file__).resolve().parent / "weights" / "yunet"
@@ -41,6 +42,12 @@ FACE_MARGIN = 0.0
 ALIGN_FACES = False
 # Crops are never larger than this (the model reads 48 px): big faces are shrunk with area averaging.
 CROP_MAX_SIDE = 192
+
+# YuNet's heads: one grid per stride, the input padded to a multiple of the largest; outputs in this order.
+YUNET_STRIDES = (8, 16, 32)
+# Sides of the downscaled copies tried in turn until one holds a face (docs/BENCHMARKS.md, issue 12).
+DETECT_SIDES = (640, 1344)
+YUNET_OUTPUTS = tuple(f"{head}_{stride}" for head in ("cls", "obj", "bbox", "kps") for stride in YUNET_STRIDES)
 
 
 class FaceDetectorError(Exception):
@@ -133,19 +140,66 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
+def decode_yunet(
+    outputs: list[NDArray[Any]],
+    pad_width: int,
+    pad_height: int,
+    score_threshold: float,
+    nms_threshold: float,
+    top_k: int,
+) -> NDArray[np.float32]:
+    """YuNet's raw head outputs as faces: rows of (x, y, w, h, 5 landmark x/y pairs, score), most confident first.
+
+    The decoding of OpenCV's `FaceDetectorYN` (modules/objdetect/src/face_detect.cpp): per grid cell of each
+    stride, score = sqrt(cls * obj) (both clipped to [0, 1]); box centre = (cell + offset) * stride, box side =
+    exp(log-side) * stride; landmarks = (cell + offset) * stride; then non-maximum suppression on the integer
+    boxes. Pixels are those of the (unpadded) input. A test checks it against OpenCV's own detector.
+    """
+    found = []
+    count = len(YUNET_STRIDES)
+    for i, stride in enumerate(YUNET_STRIDES):
+        cols = pad_width // stride
+        cls = np.clip(outputs[i].reshape(-1), 0.0, 1.0)
+        obj = np.clip(outputs[i + count].reshape(-1), 0.0, 1.0)
+        scores = np.sqrt(cls * obj)
+        cells = np.flatnonzero(scores >= score_threshold)
+        if cells.size == 0:
+            continue
+        bbox = outputs[i + 2 * count].reshape(-1, 4)[cells]
+        kps = outputs[i + 3 * count].reshape(-1, 10)[cells]
+        col = (cells % cols).astype(np.float32)[:, None]
+        row = (cells // cols).astype(np.float32)[:, None]
+        size = np.exp(bbox[:, 2:4]) * stride
+        corner = (np.hstack([col, row]) + bbox[:, 0:2]) * stride - size / 2
+        marks = np.empty_like(kps)
+        marks[:, 0::2] = (kps[:, 0::2] + col) * stride
+        marks[:, 1::2] = (kps[:, 1::2] + row) * stride
+        found.append(np.hstack([corner, size, marks, scores[cells, None]]).astype(np.float32))
+    if not found:
+        return np.zeros((0, 15), np.float32)
+    faces = np.vstack(found)
+    if len(faces) > 1:
+        boxes = [tuple(int(v) for v in face[:4]) for face in faces]  # OpenCV suppresses on Rect2i boxes
+        keep = cv2.dnn.NMSBoxes(boxes, faces[:, 14].tolist(), score_threshold, nms_threshold, top_k=top_k)
+        faces = faces[np.asarray(keep, dtype=np.int64).reshape(-1)]
+    return faces[np.argsort(-faces[:, 14], kind="stable")]
+
+
 class FaceDetector:
     """YuNet face detector: finds faces on downscaled copies of a photo and maps them back to full resolution.
 
-    YuNet is fast on a copy with a long side of about 640 px and finds faces from about 30 px there, but a
-    150 px face in a 4032 px photo shrinks to 24 px: when the first size finds nothing, the next (larger) one
-    is tried, so the common case stays cheap and small faces are still found (docs/BENCHMARKS.md).
+    YuNet runs on onnxruntime (2.5-3.5x faster than OpenCV's DNN module on one core, docs/BENCHMARKS.md),
+    decoded as OpenCV's FaceDetectorYN decodes it (`decode_yunet`). It is fast on a copy with a long side of
+    about 640 px and finds faces from about 30 px there, but a 150 px face in a 4032 px photo shrinks to
+    24 px: when the first size finds nothing, the next (larger) one is tried, so the common case stays cheap
+    and small faces are still found.
 
     A face scoring at least `score_threshold` is kept; one scoring between `confirm_threshold` and that is
     kept only when OpenCV's Haar cascade, an independent detector, also finds a face there (`confirmed`):
     small or blurred faces score low on YuNet, and so do the face-like patterns (galaxies, coins) it
     mistakes for faces, but the two detectors rarely make the same mistake.
 
-    Thread-safe: each thread gets its own OpenCV detector (they keep per-call state such as the input size).
+    Thread-safe: the onnxruntime session is shared (its `run` is thread-safe); each thread gets its own cascade.
     """
 
     def __init__(
@@ -157,9 +211,10 @@ class FaceDetector:
         confirm_top: int = 5,
         nms_threshold: float = 0.3,
         top_k: int = 50,
-        detect_sides: tuple[int, ...] = (640, 1344),
+        detect_sides: tuple[int, ...] = DETECT_SIDES,
         min_image_side: int = 32,
         max_aspect: float = 6.0,
+        num_threads: int = 1,
     ) -> None:
         self.path = Path(path)
         if not self.path.is_file():
@@ -167,8 +222,11 @@ class FaceDetector:
         _verify_sha256(self.path)
         if confirm_threshold is not None and not 0 < confirm_threshold <= score_threshold:
             raise ValueError(f"confirm_threshold must lie in (0, {score_threshold}], got {confirm_threshold}")
+        if num_threads < 1:
+            raise ValueError(f"num_threads must be >= 1, got {num_threads}")
         self.score_threshold = score_threshold
         self.confirm_threshold = confirm_threshold
+        self.lowest_score = score_threshold if confirm_threshold is None else confirm_threshold
         self.confirm_top = confirm_top
         self.nms_threshold = nms_threshold
         self.top_k = top_k
@@ -176,23 +234,20 @@ class FaceDetector:
         self.min_image_side = min_image_side
         self.max_aspect = max_aspect
         self._local = threading.local()
-        self._yunet(1, 1)  # load once now, so that a broken file fails at start-up, not on the first photo
+        # Loaded now, so that a broken file fails at start-up, not on the first photo.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = num_threads
+        options.inter_op_num_threads = 1
+        try:
+            self._session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types for unreadable models
+            raise FaceDetectorError(f"cannot load face detector {self.path}: {exc}") from exc
+        names = {output.name for output in self._session.get_outputs()}
+        if not set(YUNET_OUTPUTS) <= names:
+            raise FaceDetectorError(f"{self.path} is not a YuNet model: outputs {sorted(names)}")
+        self._input = self._session.get_inputs()[0].name
         if confirm_threshold is not None:
             self._cascade()
-
-    def _yunet(self, width: int, height: int) -> cv2.FaceDetectorYN:
-        detector: cv2.FaceDetectorYN | None = getattr(self._local, "detector", None)
-        if detector is None:
-            lowest = self.score_threshold if self.confirm_threshold is None else self.confirm_threshold
-            try:
-                detector = cv2.FaceDetectorYN.create(
-                    str(self.path), "", (width, height), lowest, self.nms_threshold, self.top_k
-                )
-            except cv2.error as exc:
-                raise FaceDetectorError(f"cannot load face detector {self.path}: {exc}") from exc
-            self._local.detector = detector
-        detector.setInputSize((width, height))
-        return detector
 
     def _cascade(self) -> cv2.CascadeClassifier:
         cascade: cv2.CascadeClassifier | None = getattr(self._local, "cascade", None)
@@ -202,6 +257,17 @@ class FaceDetector:
                 raise FaceDetectorError(f"cannot load the confirming face detector {CONFIRMING_CASCADE}")
             self._local.cascade = cascade
         return cascade
+
+    def yunet(self, bgr: NDArray[Any]) -> NDArray[np.float32]:
+        """YuNet's faces in a BGR uint8 image as it is (no resizing): rows as `decode_yunet` returns them."""
+        height, width = bgr.shape[:2]
+        divisor = YUNET_STRIDES[-1]
+        pad_height, pad_width = -(-height // divisor) * divisor, -(-width // divisor) * divisor
+        # What OpenCV feeds it: BGR 0-255 as float, zero-padded on the right and bottom, no scaling.
+        blob = np.zeros((1, 3, pad_height, pad_width), np.float32)
+        blob[0, :, :height, :width] = bgr.transpose(2, 0, 1)
+        outputs = self._session.run(list(YUNET_OUTPUTS), {self._input: blob})
+        return decode_yunet(outputs, pad_width, pad_height, self.lowest_score, self.nms_threshold, self.top_k)
 
     def confirmed(self, rgb: NDArray[Any], face: Face) -> bool:
         """Whether the Haar cascade also finds a face of about this size at this place (overlap >= 0.3)."""
@@ -277,10 +343,9 @@ class FaceDetector:
         if small.ndim == 2 or small.shape[2] == 1:
             bgr = cv2.cvtColor(small.reshape(small.shape[0], small.shape[1]), cv2.COLOR_GRAY2BGR)
         else:
-            bgr = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)  # YuNet was trained on BGR input
-        _, found = self._yunet(bgr.shape[1], bgr.shape[0]).detect(bgr)
+            bgr = small[:, :, ::-1]  # YuNet was trained on BGR input
         faces = []
-        for row in np.asarray(found if found is not None else np.zeros((0, 15))).reshape(-1, 15):
+        for row in self.yunet(bgr):
             x0, y0 = max(0.0, row[0] / scale), max(0.0, row[1] / scale)
             x1, y1 = min(float(width), (row[0] + row[2]) / scale), min(float(height), (row[1] + row[3]) / scale)
             if x1 - x0 < 1 or y1 - y0 < 1:

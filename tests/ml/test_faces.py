@@ -184,6 +184,31 @@ def test_a_missing_or_altered_detector_file_fails_clearly(tmp_path: Path) -> Non
         FaceDetector(altered)
 
 
+def test_a_file_that_is_no_model_fails_clearly(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not an onnx model")
+    with pytest.raises(FaceDetectorError, match="cannot load"):
+        FaceDetector(broken)
+
+
+@pytest.mark.parametrize("name", ["astronaut", "camera", "coffee", "hubble_deep_field"])
+@pytest.mark.parametrize("size", [(512, 512), (333, 517), (640, 480)])
+def test_yunet_on_onnxruntime_finds_what_opencvs_face_detector_finds(name: str, size: tuple[int, int]) -> None:
+    """The decoding is OpenCV FaceDetectorYN's: same faces, boxes, landmarks and scores, low scores included."""
+    detector = FaceDetector(confirm_threshold=0.05)
+    picture = getattr(data, name)()
+    rgb = picture if picture.ndim == 3 else np.repeat(picture[:, :, None], 3, axis=2)
+    bgr = np.ascontiguousarray(cv2.resize(rgb[:, :, :3], size)[:, :, ::-1])
+    opencv = cv2.FaceDetectorYN.create(str(DEFAULT_DETECTOR), "", size, 0.05, 0.3, 50)
+    _, expected = opencv.detect(bgr)
+    expected = np.zeros((0, 15)) if expected is None else expected[np.argsort(-expected[:, 14], kind="stable")]
+    ours = detector.yunet(bgr)
+    assert len(ours) == len(expected)
+    if name in ("astronaut", "camera"):
+        assert len(ours) > 0 and ours[0, 14] > 0.8
+    np.testing.assert_allclose(ours, expected, atol=1e-3)
+
+
 def test_a_client_face_box_is_parsed_from_text() -> None:
     assert FaceBox.parse("10,20,30,40") == FaceBox(10, 20, 30, 40)
 
