@@ -118,13 +118,24 @@ def _export_graph(checkpoint: Path, target: Path) -> dict[str, Any]:
 
 
 def _face_crop_contract(detector: Path) -> dict[str, Any]:
-    from ml.faces import ALIGN_FACES, CONFIRM_THRESHOLD, CROP_MAX_SIDE, DETECT_SIDES, FACE_MARGIN, SCORE_THRESHOLD
+    from ml.faces import (
+        ALIGN_FACES,
+        CONFIRM_THRESHOLD,
+        CROP_MAX_SIDE,
+        DETECT_SIDES,
+        FACE_MARGIN,
+        SCORE_THRESHOLD,
+        VERIFIER_CONFIRM,
+        VERIFIER_VETO,
+    )
 
     return {
         "detector": (
             "YuNet (input BGR 0-255, zero-padded right and bottom to a multiple of 32; outputs decoded as OpenCV's"
             f" FaceDetectorYN does, NMS 0.3), the most confident face with score >= {SCORE_THRESHOLD}; the server also"
-            f" keeps one scoring >= {CONFIRM_THRESHOLD} where OpenCV's Haar cascade (frontalface_alt2) finds it too"
+            f" drops such a face when MTCNN's ONet gives it a face probability < {VERIFIER_VETO}, and keeps one"
+            f" scoring >= {CONFIRM_THRESHOLD} where ONet gives >= {VERIFIER_CONFIRM} or OpenCV's Haar cascade"
+            " (frontalface_alt2) finds it too"
         ),
         "detector_passes": (
             f"the photo shrunk by the largest whole factor that keeps a long side >= {DETECT_SIDES[0]} px, then"

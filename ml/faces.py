@@ -26,9 +26,18 @@ DEFAULT_DETECTOR = DETECTOR_DIR / "face_detection_yunet_2026may.onnx"
 # wheel. On the benchmark's photos it confirmed 81% of YuNet's true faces and 4 of 293 false candidates
 # scoring >= 0.4 (none of those >= 0.7), so a face YuNet is unsure of is kept only where both agree.
 CONFIRMING_CASCADE = Path(cv2.data.haarcascades) / "haarcascade_frontalface_alt2.xml"  # type: ignore[attr-defined]
-# YuNet scores: a face scoring SCORE_THRESHOLD is kept as it is, one from CONFIRM_THRESHOLD up only if confirmed.
+# YuNet scores: a face scoring SCORE_THRESHOLD is kept unless vetoed, one from CONFIRM_THRESHOLD up only if confirmed.
 SCORE_THRESHOLD = 0.8
 CONFIRM_THRESHOLD = 0.4
+# The judge of YuNet's faces: MTCNN's output network (ONet, 48x48 RGB in, face probability out; MIT licence via
+# facenet-pytorch, converted by training/import_onet.py). Of YuNet's candidates scoring 0.4-0.8 on the benchmark's
+# photos (seed 0, docs/BENCHMARKS.md) it gave >= 0.97 to 56 of 100 true faces and none of 354 false ones (the Haar
+# cascade confirmed 59 and 5; either of the two: 73 and 5), and < 0.1 to the galaxy YuNet scored 0.80. At 0.9 it
+# took a gravel texture for a face (tests/ml/test_faces.py), hence 0.97.
+DEFAULT_VERIFIER = Path(__file__).resolve().parent / "weights" / "mtcnn" / "onet.onnx"
+VERIFIER_CONFIRM = 0.97  # a doubtful face with at least this face probability is kept
+VERIFIER_VETO = 0.1  # a confident face with less than this is dropped
+VERIFIER_SIDE = 48
 # The cascade looks at the face shrunk to about this side (it works on 20 px windows; bigger is slower).
 CONFIRM_FACE_SIDE = 96
 
@@ -132,6 +141,16 @@ def _verify_sha256(path: Path) -> None:
         raise FaceDetectorError(f"{path} does not match its sha256 in {sums} ({actual[:12]} != {digest[:12]})")
 
 
+def _session(path: Path, num_threads: int) -> onnxruntime.InferenceSession:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = num_threads
+    options.inter_op_num_threads = 1
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types for unreadable models
+        raise FaceDetectorError(f"cannot load {path}: {exc}") from exc
+
+
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
     """Intersection over union of two (x, y, w, h) boxes."""
     ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
@@ -215,6 +234,9 @@ class FaceDetector:
         min_image_side: int = 32,
         max_aspect: float = 6.0,
         num_threads: int = 1,
+        verifier: str | Path | None = DEFAULT_VERIFIER,
+        verifier_confirm: float = VERIFIER_CONFIRM,
+        verifier_veto: float = VERIFIER_VETO,
     ) -> None:
         self.path = Path(path)
         if not self.path.is_file():
@@ -233,15 +255,20 @@ class FaceDetector:
         self.detect_sides = detect_sides
         self.min_image_side = min_image_side
         self.max_aspect = max_aspect
+        self.verifier_confirm = verifier_confirm
+        self.verifier_veto = verifier_veto
         self._local = threading.local()
         # Loaded now, so that a broken file fails at start-up, not on the first photo.
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = num_threads
-        options.inter_op_num_threads = 1
-        try:
-            self._session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own exception types for unreadable models
-            raise FaceDetectorError(f"cannot load face detector {self.path}: {exc}") from exc
+        self._session = _session(self.path, num_threads)
+        self._verifier = None
+        if verifier is not None:
+            self.verifier_path: Path | None = Path(verifier)
+            if not self.verifier_path.is_file():
+                raise FaceDetectorError(f"face verifier not found: {self.verifier_path}")
+            _verify_sha256(self.verifier_path)
+            self._verifier = _session(self.verifier_path, num_threads)
+        else:
+            self.verifier_path = None
         names = {output.name for output in self._session.get_outputs()}
         if not set(YUNET_OUTPUTS) <= names:
             raise FaceDetectorError(f"{self.path} is not a YuNet model: outputs {sorted(names)}")
@@ -268,6 +295,32 @@ class FaceDetector:
         blob[0, :, :height, :width] = bgr.transpose(2, 0, 1)
         outputs = self._session.run(list(YUNET_OUTPUTS), {self._input: blob})
         return decode_yunet(outputs, pad_width, pad_height, self.lowest_score, self.nms_threshold, self.top_k)
+
+    def face_probability(self, rgb: NDArray[Any], face: Face) -> float:
+        """How likely MTCNN's ONet finds the square around the face's box to be a face (1.0 without a verifier).
+
+        ONet's input as MTCNN feeds it: the square over the box's longer side (black outside the photo),
+        area-resized to 48x48 RGB, (pixels - 127.5) / 128.
+        """
+        if self._verifier is None:
+            return 1.0
+        _check_image(rgb)
+        height, width = rgb.shape[:2]
+        box = face.box
+        side = max(box.w, box.h)
+        x0, y0 = round(box.x + box.w / 2 - side / 2), round(box.y + box.h / 2 - side / 2)
+        square = np.zeros((side, side, 3), np.uint8)
+        sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(width, x0 + side), min(height, y0 + side)
+        if sx1 <= sx0 or sy1 <= sy0:
+            return 0.0
+        region = rgb[sy0:sy1, sx0:sx1]
+        if region.ndim == 2 or region.shape[2] == 1:
+            region = cv2.cvtColor(region.reshape(region.shape[:2]), cv2.COLOR_GRAY2RGB)
+        square[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = region
+        small = cv2.resize(square, (VERIFIER_SIDE, VERIFIER_SIDE), interpolation=cv2.INTER_AREA)
+        blob = ((small.astype(np.float32) - 127.5) * 0.0078125).transpose(2, 0, 1)[None]
+        (probability,) = self._verifier.run(None, {"input": blob})
+        return float(probability.reshape(-1)[0])
 
     def confirmed(self, rgb: NDArray[Any], face: Face) -> bool:
         """Whether the Haar cascade also finds a face of about this size at this place (overlap >= 0.3)."""
@@ -323,12 +376,19 @@ class FaceDetector:
         return []
 
     def _kept(self, rgb: NDArray[Any], faces: list[Face]) -> list[Face]:
-        """The confident faces, and the doubtful ones among the first `confirm_top` that the cascade confirms."""
-        return [
-            face
-            for rank, face in enumerate(faces)
-            if face.score >= self.score_threshold or (rank < self.confirm_top and self.confirmed(rgb, face))
-        ]
+        """The confident faces ONet does not veto, and the doubtful ones among the first `confirm_top` that ONet
+        or the Haar cascade confirms."""
+        kept = []
+        for rank, face in enumerate(faces):
+            if face.score >= self.score_threshold:
+                if self.face_probability(rgb, face) >= self.verifier_veto:
+                    kept.append(face)
+            elif rank < self.confirm_top and (
+                (self._verifier is not None and self.face_probability(rgb, face) >= self.verifier_confirm)
+                or self.confirmed(rgb, face)
+            ):
+                kept.append(face)
+        return kept
 
     def _detect_at(self, rgb: NDArray[Any], factor: int) -> list[Face]:
         """Faces found on a copy shrunk by a whole `factor`, in full-resolution pixels, most confident first."""

@@ -99,13 +99,50 @@ def test_a_doubtful_face_counts_only_where_the_haar_cascade_confirms_it() -> Non
     strict = FaceDetector(score_threshold=0.99, confirm_threshold=0.4)  # every face is doubtful here
     galaxies = _photo_of("hubble_deep_field", (1920, 1080))
     # The galaxy YuNet takes for a face (score ~0.76) is not confirmed; with the old rule it was kept.
-    assert FaceDetector(score_threshold=0.7, confirm_threshold=None).detect(galaxies) != []
+    assert FaceDetector(score_threshold=0.7, confirm_threshold=None, verifier=None).detect(galaxies) != []
     assert strict.detect(galaxies) == []
     # A real face YuNet scores below the bar is confirmed and kept, box and landmarks unchanged.
     faces = strict.detect(data.astronaut())
     assert faces and _overlap(faces[0].box, ASTRONAUT_FACE) > 0.6 and faces[0].score < 0.99
     assert strict.confirmed(data.astronaut(), faces[0])
     assert not strict.confirmed(cv2.cvtColor(data.brick(), cv2.COLOR_GRAY2RGB), faces[0])
+
+
+def test_mtcnns_output_network_tells_the_real_face_from_the_galaxy_yunet_is_sure_of() -> None:
+    no_verifier = FaceDetector(score_threshold=0.75, confirm_threshold=None, verifier=None)
+    galaxies = _photo_of("hubble_deep_field", (1920, 1080))
+    galaxy = no_verifier.detect(galaxies)[0]  # YuNet is sure of it (score ~0.76 here, 0.80 in a phone photo)
+    real = no_verifier.detect(data.astronaut())[0]
+    verified = FaceDetector(score_threshold=0.75, confirm_threshold=None)
+
+    assert verified.face_probability(galaxies, galaxy) < 0.1
+    assert verified.face_probability(data.astronaut(), real) > 0.9
+    assert no_verifier.face_probability(galaxies, galaxy) == 1.0
+    # The veto: the same detector with the verifier drops the galaxy and keeps the portrait's face.
+    assert verified.detect(galaxies) == []
+    assert verified.detect(data.astronaut())[0] == real
+
+
+def test_a_doubtful_face_counts_where_mtcnns_output_network_confirms_it() -> None:
+    strict = FaceDetector(score_threshold=0.99, confirm_threshold=0.4)  # every face is doubtful here
+    brick = _tiled(data.brick(), 512, 512)
+    faces = strict.detect(data.astronaut())
+
+    assert faces and faces[0].score < 0.99
+    assert strict.face_probability(data.astronaut(), faces[0]) >= strict.verifier_confirm
+    assert strict.face_probability(brick, faces[0]) < strict.verifier_veto  # the same square, no face in it
+
+
+def test_a_missing_or_altered_verifier_file_fails_clearly(tmp_path: Path) -> None:
+    from ml.faces import DEFAULT_VERIFIER
+
+    with pytest.raises(FaceDetectorError, match="verifier not found"):
+        FaceDetector(verifier=tmp_path / "absent.onnx")
+    altered = tmp_path / DEFAULT_VERIFIER.name
+    altered.write_bytes(DEFAULT_VERIFIER.read_bytes()[:-1] + b"\0")
+    (tmp_path / "SHA256SUMS").write_text((DEFAULT_VERIFIER.parent / "SHA256SUMS").read_text())
+    with pytest.raises(FaceDetectorError, match="sha256"):
+        FaceDetector(verifier=altered)
 
 
 def test_the_confirming_score_cannot_exceed_the_score_a_face_needs() -> None:
