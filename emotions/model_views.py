@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emotions import classifier as active_model
+from ml.export import FILE_PARTS
 from museum_guide.api_errors import ApiError
 
 # Version folder names as ml.export writes them ("efficientnet_v2_b0-96ff0316e93e"); nothing else is served.
@@ -56,7 +57,7 @@ class CurrentModelView(APIView):
                 status.HTTP_503_SERVICE_UNAVAILABLE,
             ) from exc
         manifest = _manifest(folder)
-        for part in ("classifier", "detector"):
+        for part in FILE_PARTS:
             manifest[part]["url"] = _file_url(request, manifest["model_version"], manifest[part]["file"])
         # How the server reads a face with this model, so that a phone's reading matches it.
         manifest["server_reading"] = {
@@ -82,7 +83,7 @@ class ModelFileView(APIView):
             if not _VERSION.match(version):
                 raise FileNotFoundError(version)
             manifest = _manifest(folder)
-            files = {entry["file"]: entry["sha256"] for entry in (manifest["classifier"], manifest["detector"])}
+            files = {manifest[part]["file"]: manifest[part]["sha256"] for part in FILE_PARTS}
             digest = files[name]
         except (OSError, KeyError, ValueError) as exc:
             raise ApiError(

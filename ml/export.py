@@ -10,8 +10,9 @@ temperature are inside the graph; it returns the raw logits and the calibrated p
 exported with torch.export and onnxscript (`torch.onnx.export(..., dynamo=True)`; the older TorchScript
 exporter is deprecated), the batch dimension left free.
 
-Files go to `<out>/<model version>/` (`emotion_model.onnx`, the detector's ONNX, `manifest.json`), written
-to a temporary folder first and renamed into place, so several processes may call `ensure_export` at once.
+Files go to `<out>/<model version>/` (`emotion_model.onnx`, the face detector's and its verifier's ONNX,
+`manifest.json`), written to a temporary folder first and renamed into place, so several processes may call
+`ensure_export` at once.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ def _export_graph(checkpoint: Path, target: Path) -> dict[str, Any]:
     }
 
 
+# The files of an export that phones download, by manifest key.
+FILE_PARTS = ("classifier", "detector", "verifier")
+
+
 def _face_crop_contract(detector: Path) -> dict[str, Any]:
     from ml.faces import (
         ALIGN_FACES,
@@ -153,7 +158,7 @@ def _face_crop_contract(detector: Path) -> dict[str, Any]:
 def _manifest_is_current(folder: Path, checkpoint_sha: str) -> bool:
     try:
         manifest = json.loads((folder / MANIFEST_NAME).read_text())
-        files = [manifest["classifier"], manifest["detector"]]
+        files = [manifest[part] for part in FILE_PARTS]
         return bool(
             manifest.get("format") == MANIFEST_FORMAT
             and manifest["source_checkpoint"]["sha256"] == checkpoint_sha
@@ -173,10 +178,19 @@ def find_export(checkpoint: str | os.PathLike[str], out: str | os.PathLike[str])
 
 
 def ensure_export(
-    checkpoint: str | os.PathLike[str], out: str | os.PathLike[str], detector: str | os.PathLike[str]
+    checkpoint: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    detector: str | os.PathLike[str],
+    verifier: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """The export folder of this checkpoint (`<out>/<model version>`), exported first if missing or stale."""
+    """The export folder of this checkpoint (`<out>/<model version>`), exported first if missing or stale.
+
+    `verifier`: the face stage's judge of detected faces (default: the shipped MTCNN ONet).
+    """
+    from ml.faces import DEFAULT_VERIFIER
+
     checkpoint, out, detector = Path(checkpoint), Path(out), Path(detector)
+    verifier = Path(verifier) if verifier is not None else DEFAULT_VERIFIER
     found = find_export(checkpoint, out)
     if found is not None:
         return found
@@ -191,6 +205,7 @@ def ensure_export(
     try:
         model_part = _export_graph(checkpoint, staging / ONNX_NAME)
         shutil.copyfile(detector, staging / detector.name)
+        shutil.copyfile(verifier, staging / verifier.name)
         import onnx
         import onnxruntime
         import torch
@@ -200,6 +215,12 @@ def ensure_export(
             **model_part,
             "classifier": {**_file_entry(staging / ONNX_NAME), "opset": OPSET},
             "detector": {**_file_entry(staging / detector.name), "licence": "MIT (OpenCV Zoo)"},
+            "verifier": {
+                **_file_entry(staging / verifier.name),
+                "licence": "MIT (facenet-pytorch; MTCNN's ONet)",
+                "input": "1x3x48x48 float32: the RGB square over the face box's longer side (black outside the"
+                " photo), area-resized to 48x48, (pixels - 127.5) / 128; output: the face probability",
+            },
             "face_crop": _face_crop_contract(detector),
             "source_checkpoint": {"file": checkpoint.name, "sha256": checkpoint_sha},
             "exported_with": {

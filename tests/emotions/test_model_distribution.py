@@ -47,7 +47,7 @@ def test_the_files_download_with_their_checksums_a_strong_etag_and_immutable_cac
     client = APIClient()
     manifest = client.get("/api/v1/models/current/").json()
 
-    for part in ("classifier", "detector"):
+    for part in ("classifier", "detector", "verifier"):
         body, headers = _download(client, manifest[part]["url"])
         assert hashlib.sha256(body).hexdigest() == manifest[part]["sha256"]
         assert len(body) == manifest[part]["bytes"]

@@ -15,7 +15,7 @@ from skimage import data as skdata
 from ml.checkpoint import save_checkpoint
 from ml.digest import file_sha256
 from ml.export import MANIFEST_NAME, ensure_export, find_export
-from ml.faces import DEFAULT_DETECTOR
+from ml.faces import DEFAULT_DETECTOR, DEFAULT_VERIFIER
 from ml.inference import EmotionClassifier
 from ml.onnx_classifier import OnnxEmotionClassifier
 from tests.ml.conftest import tiny_meta, tiny_model
@@ -73,12 +73,13 @@ def test_the_manifest_states_the_input_contract_and_the_files_checksums(shipped_
     assert manifest["preprocessing"]["mean"] == list(reference.meta.mean)
     assert manifest["classifier"]["opset"] == 18
     assert manifest["face_crop"]["margin"] == 0.0
-    for entry in (manifest["classifier"], manifest["detector"]):
+    for entry in (manifest["classifier"], manifest["detector"], manifest["verifier"]):
         path = shipped_export / entry["file"]
         assert (file_sha256(path), path.stat().st_size) == (entry["sha256"], entry["bytes"])
     assert manifest["detector"]["sha256"] == file_sha256(DEFAULT_DETECTOR)
+    assert manifest["verifier"]["sha256"] == file_sha256(DEFAULT_VERIFIER)
     # Self-contained: no weights in a side file that a phone downloading the listed files would miss.
-    listed = {manifest["classifier"]["file"], manifest["detector"]["file"], MANIFEST_NAME}
+    listed = {manifest["classifier"]["file"], manifest["detector"]["file"], manifest["verifier"]["file"], MANIFEST_NAME}
     assert {path.name for path in shipped_export.iterdir()} == listed
     assert manifest["source_checkpoint"]["sha256"] == file_sha256(SHIPPED)
 
