@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format worker beat seed superuser clean
+.PHONY: install run test lint format worker beat seed superuser clean vendor-ort
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,6 +48,9 @@ beat: install  ## Celery beat for periodic jobs (needs REDIS_URL)
 
 superuser: install  ## create a staff user for the admin
 	$(BIN)/python manage.py createsuperuser
+
+vendor-ort:  ## refresh the vendored onnxruntime-web files (WebAssembly only) from npm; needs npm
+	scripts/vendor_onnxruntime_web.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
