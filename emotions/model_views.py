@@ -38,6 +38,40 @@ def _file_url(request: Request, version: str, name: str) -> str:
     return request.build_absolute_uri(reverse("model-file", args=[version, name]))
 
 
+def _server_reading() -> dict[str, Any]:
+    """How this server reads a photo (its settings, not only the export's), for a phone to do the same."""
+    from emotions.images import READ_MIN_LONG_SIDE
+    from ml import faces
+
+    confirm = settings.FACE_DETECTOR_CONFIRM_SCORE
+    return {
+        "flip_average": bool(settings.EMOTION_MODEL_TTA),
+        "note": "flip_average: the probabilities of the face and of its mirror image, averaged",
+        "photo": {
+            "read_long_side": READ_MIN_LONG_SIDE,
+            "note": "upright (EXIF orientation applied); a longer photo is shrunk by the largest whole factor"
+            " that keeps at least read_long_side pixels on its long side",
+        },
+        "face_detector": {
+            "score_threshold": settings.FACE_DETECTOR_MIN_SCORE,
+            # Faces from confirm_threshold up to score_threshold are kept only if the Haar cascade agrees.
+            "confirm_threshold": min(confirm, settings.FACE_DETECTOR_MIN_SCORE),
+            "confirm_top": faces.CONFIRM_TOP,
+            "nms_threshold": faces.NMS_THRESHOLD,
+            "top_k": faces.TOP_K,
+            "detect_sides": list(faces.DETECT_SIDES),
+            "min_image_side": faces.MIN_IMAGE_SIDE,
+            "max_aspect": faces.MAX_ASPECT,
+            "strides": [8, 16, 32],
+            "pad_divisor": 32,
+            "input": "BGR pixels 0..255 as float32, NCHW, zero-padded right and bottom to a multiple of"
+            " pad_divisor; outputs decoded as OpenCV's FaceDetectorYN does",
+            "note": "each pass shrinks the photo by the largest whole factor keeping detect_sides[i] pixels on"
+            " its long side (area averaging); the next pass runs only when one keeps no face",
+        },
+    }
+
+
 class CurrentModelView(APIView):
     """GET /models/current/: the manifest of the model the server runs, with download URLs of its files."""
 
@@ -60,10 +94,7 @@ class CurrentModelView(APIView):
         for part in FILE_PARTS:
             manifest[part]["url"] = _file_url(request, manifest["model_version"], manifest[part]["file"])
         # How the server reads a face with this model, so that a phone's reading matches it.
-        manifest["server_reading"] = {
-            "flip_average": bool(settings.EMOTION_MODEL_TTA),
-            "note": "flip_average: the probabilities of the face and of its mirror image, averaged",
-        }
+        manifest["server_reading"] = _server_reading()
         response = Response(manifest)
         # Changes with every model deploy: cacheable, but revalidated (ETag) on each use.
         patch_cache_control(response, public=True, no_cache=True)

@@ -40,6 +40,16 @@ VERIFIER_VETO = 0.1  # a confident face with less than this is dropped
 VERIFIER_SIDE = 48
 # The cascade looks at the face shrunk to about this side (it works on 20 px windows; bigger is slower).
 CONFIRM_FACE_SIDE = 96
+# Only the most confident doubtful faces are shown to the cascade.
+CONFIRM_TOP = 5
+# YuNet's non-maximum suppression and candidate limit (OpenCV FaceDetectorYN's nms_threshold and top_k).
+NMS_THRESHOLD = 0.3
+TOP_K = 50
+# Long sides of the detection passes (see FaceDetector); images below MIN_IMAGE_SIDE or more elongated
+# than MAX_ASPECT hold no readable face.
+DETECT_SIDES = (640, 1344)
+MIN_IMAGE_SIDE = 32
+MAX_ASPECT = 6.0
 
 # Framing of the crop: a square over the box's longer side, plus this fraction of it on every side. Measured
 # on FER2013 val faces pasted into phone photos (label-free geometry, 107 faces): the training faces' own
@@ -54,8 +64,6 @@ CROP_MAX_SIDE = 192
 
 # YuNet's heads: one grid per stride, the input padded to a multiple of the largest; outputs in this order.
 YUNET_STRIDES = (8, 16, 32)
-# Sides of the downscaled copies tried in turn until one holds a face (docs/BENCHMARKS.md, issue 12).
-DETECT_SIDES = (640, 1344)
 YUNET_OUTPUTS = tuple(f"{head}_{stride}" for head in ("cls", "obj", "bbox", "kps") for stride in YUNET_STRIDES)
 
 
@@ -227,12 +235,12 @@ class FaceDetector:
         *,
         score_threshold: float = SCORE_THRESHOLD,
         confirm_threshold: float | None = CONFIRM_THRESHOLD,
-        confirm_top: int = 5,
-        nms_threshold: float = 0.3,
-        top_k: int = 50,
+        confirm_top: int = CONFIRM_TOP,
+        nms_threshold: float = NMS_THRESHOLD,
+        top_k: int = TOP_K,
         detect_sides: tuple[int, ...] = DETECT_SIDES,
-        min_image_side: int = 32,
-        max_aspect: float = 6.0,
+        min_image_side: int = MIN_IMAGE_SIDE,
+        max_aspect: float = MAX_ASPECT,
         num_threads: int = 1,
         verifier: str | Path | None = DEFAULT_VERIFIER,
         verifier_confirm: float = VERIFIER_CONFIRM,
