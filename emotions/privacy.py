@@ -20,9 +20,11 @@ expressed at that moment, not a judgement of what you felt. The photo is deleted
 processing; it is never shown to anyone, never made public, and its metadata (such as GPS location)
 is removed on upload.
 
-Reading on your phone instead: an app may read the expression on the phone itself, with the same model
-downloaded from us. Then the photo never leaves your phone; only the expression scores are sent, and we
-store them exactly as if we had read them, marked as read on the device.
+Reading on your phone instead: you may choose "Analyse on my phone" (an app may also do so), and the
+expression is read on the phone itself, with the same models downloaded from us. Then the photo never
+leaves your phone; only the expression scores are sent, and we store them exactly as if we had read them,
+marked as read on the device. If your phone cannot do it (an older browser, a model that fails to load)
+or is not sure the photo shows a face, the app tells you and sends the photo to our server as above.
 
 What we keep: the expression label with its probabilities, the exhibit and the time, linked to a
 random app identifier. We do not know who you are: no name, no e-mail, no face templates, no face
@@ -61,10 +63,12 @@ NOTICE_TEXT_RU = """\
 обработки; её никому не показывают, не публикуют, а её метаданные (например, GPS-координаты) стираются
 при загрузке.
 
-Анализ на телефоне: приложение может распознать выражение лица прямо на телефоне той же моделью,
-загруженной с нашего сервера. Тогда фотография вообще не покидает телефон: отправляются только оценки
-выражения, и мы храним их так же, как если бы распознали их сами, с пометкой, что они получены на
-устройстве.
+Анализ на телефоне: можно выбрать «Анализировать на телефоне» (так может работать и приложение), и
+выражение лица распознаётся прямо на телефоне теми же моделями, загруженными с нашего сервера. Тогда
+фотография вообще не покидает телефон: отправляются только оценки выражения, и мы храним их так же, как
+если бы распознали их сами, с пометкой, что они получены на устройстве. Если телефон не может этого
+сделать (старый браузер, модель не загрузилась) или не уверен, что на фото есть лицо, приложение
+сообщает об этом и отправляет фото на наш сервер, как описано выше.
 
 Что мы храним: название выражения с его вероятностями, экспонат и время, связанные со случайным
 идентификатором приложения. Мы не знаем, кто вы: ни имени, ни электронной почты, ни шаблонов лица,

@@ -243,6 +243,21 @@ def test_the_privacy_notice_states_what_is_published_to_whom_with_this_deploymen
     assert "changed by up to 2" in text
 
 
+@pytest.mark.parametrize(
+    ("language", "choice", "fallback"),
+    [
+        ("en", "analyse on my phone", "the app tells you and sends the photo to our server"),
+        ("ru", "анализировать на телефоне", "и отправляет фото на наш сервер"),
+    ],
+)
+def test_the_privacy_notice_describes_reading_on_the_phone_and_when_the_photo_is_sent_after_all(
+    language: str, choice: str, fallback: str
+) -> None:
+    text = " ".join(APIClient().get(f"/api/v1/privacy/?lang={language}").json()["text"].lower().split())
+
+    assert choice in text and fallback in text
+
+
 def test_the_privacy_notice_comes_in_the_readers_language_under_the_same_version(settings: Any) -> None:
     settings.VISITOR_RETENTION_DAYS = 45
     english = APIClient().get("/api/v1/privacy/").json()

@@ -2,6 +2,7 @@
 // plus "my journey" and "my data". Plain ES module, no build step; every text comes from texts.js.
 // Each screen is a history entry (history.js): Back walks the steps, a reload shows the same one.
 import { api, ApiError, config, download, initialExhibit, isAuthError, publicApi, token, upload } from "./api.js";
+import { readOnDevice, setupDeviceMode } from "./device_mode.js";
 import { $, element, percent, setStatus, showError } from "./dom.js";
 import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
 import { fillJourney } from "./journey.js";
@@ -347,6 +348,27 @@ async function waitForCapture(id) {
   }
 }
 
+/** Upload the photo with progress and wait for the worker's reading. */
+async function uploadAndWait(progress) {
+  $("upload").hidden = false;
+  const form = new FormData();
+  form.append("exhibit", String(state.exhibit.id));
+  form.append("image", state.photo, state.photo.name || "selfie.jpg");
+  setStatus(t("status_uploading", { percent: 0 }));
+  let announced = 0;
+  const accepted = await upload("captures/", form, (fraction) => {
+    progress.value = percent(fraction);
+    // Announce every quarter, not every progress event: screen readers would stutter.
+    if (percent(fraction) >= announced + 25 || fraction === 1) {
+      announced = percent(fraction);
+      setStatus(t("status_uploading", { percent: announced }));
+    }
+  });
+  progress.value = 100;
+  setStatus(t("status_analysing"));
+  return waitForCapture(accepted.id);
+}
+
 $("selfie-form").addEventListener("submit", (event) => {
   event.preventDefault();
   if (!state.photo) return;
@@ -354,25 +376,10 @@ $("selfie-form").addEventListener("submit", (event) => {
   const progress = $("upload-progress");
   submit.disabled = true;
   progress.value = 0;
-  $("upload").hidden = false;
   guarded(async () => {
     try {
-      const form = new FormData();
-      form.append("exhibit", String(state.exhibit.id));
-      form.append("image", state.photo, state.photo.name || "selfie.jpg");
-      setStatus(t("status_uploading", { percent: 0 }));
-      let announced = 0;
-      const accepted = await upload("captures/", form, (fraction) => {
-        progress.value = percent(fraction);
-        // Announce every quarter, not every progress event: screen readers would stutter.
-        if (percent(fraction) >= announced + 25 || fraction === 1) {
-          announced = percent(fraction);
-          setStatus(t("status_uploading", { percent: announced }));
-        }
-      });
-      progress.value = 100;
-      setStatus(t("status_analysing"));
-      const capture = await waitForCapture(accepted.id);
+      // Read on this phone when the visitor chose so and it can; otherwise (null) upload the photo.
+      const capture = (await readOnDevice(state.photo, state.exhibit.id)) ?? (await uploadAndWait(progress));
       if (capture.status === "done") {
         captures.set(capture.id, capture);
         state.capture = capture;
@@ -520,6 +527,7 @@ for (const link of document.querySelectorAll(".switch a[data-language]")) {
 
 async function start() {
   tidyAddress();
+  setupDeviceMode();
   if (token.get()) {
     try {
       state.visitor = await api("GET", "visitors/me/");
