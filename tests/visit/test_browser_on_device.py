@@ -69,7 +69,8 @@ def _server_scores(data: bytes, *, as_stored: bool) -> dict[str, float]:
 
 def _read_in_browser(phone: Phone, url: str, data: bytes, name: str = "selfie.jpg") -> dict[str, Any]:
     phone.page.goto(f"{url}/visit/")
-    reading: dict[str, Any] = phone.page.evaluate(READ_IN_PAGE, [base64.b64encode(data).decode(), name, "image/jpeg"])
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    reading: dict[str, Any] = phone.page.evaluate(READ_IN_PAGE, [base64.b64encode(data).decode(), name, kind])
     return reading
 
 
@@ -113,19 +114,25 @@ def test_the_phone_reads_the_selfie_itself_and_sends_only_the_scores(
     assert not phone.problems, phone.problems
 
 
-@pytest.mark.parametrize(
-    "case",
-    ["portrait", "phone_photo_rotated"],
-)
+@pytest.mark.parametrize("case", ["portrait", "phone_photo_rotated", "phone_photo_png"])
 def test_the_browser_reads_a_photo_as_the_server_does(
     live_server: LiveServer, phone: Phone, private_root: Path, case: str
 ) -> None:
+    # 12 MP, stored sideways with EXIF orientation 6: the browser halves it while decoding.
+    phone_photo = images.phone_photo_jpeg(size=(4032, 3024), face_px=400, orientation=6)
     if case == "portrait":
-        data = images.portrait_jpeg()
-    else:  # 12 MP, stored sideways with EXIF orientation 6, the face a few per cent of the width
-        data = images.phone_photo_jpeg(size=(4032, 3024), face_px=400, orientation=6)
+        data, name = images.portrait_jpeg(), "selfie.jpg"
+    elif case == "phone_photo_rotated":
+        data, name = phone_photo, "selfie.jpg"
+    else:  # the same 12 MP photo as PNG: decoded whole and box-averaged in JavaScript
+        import io
 
-    reading = _read_in_browser(phone, live_server.url, data)
+        from PIL import ImageOps
+
+        with Image.open(io.BytesIO(phone_photo)) as image:
+            data, name = images.encode(ImageOps.exif_transpose(image), "PNG", compress_level=1), "selfie.png"
+
+    reading = _read_in_browser(phone, live_server.url, data, name)
 
     assert reading["status"] == "done", reading
     server = _server_scores(data, as_stored=case != "portrait")

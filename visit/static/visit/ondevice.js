@@ -71,13 +71,16 @@ export function prepare() {
   return loading;
 }
 
-/** A photo file -> upright RGB pixels {data (RGBA), width, height}, without colour management (as Pillow). */
-export async function decodeUpright(file) {
-  const bitmap = await createImageBitmap(file, {
-    imageOrientation: "from-image",
-    colorSpaceConversion: "none",
-    premultiplyAlpha: "none",
-  });
+/**
+ * A photo file -> upright RGB pixels {data (RGBA), width, height}, without colour management (as Pillow),
+ * scaled by the decoder to `size` {width, height} when given.
+ */
+export async function decodeUpright(file, size = null) {
+  const options = { imageOrientation: "from-image", colorSpaceConversion: "none", premultiplyAlpha: "none" };
+  // "low" is bilinear without mipmaps: halving samples every pixel centre's four neighbours equally, i.e.
+  // exactly the 2x2 box average (checked pixel for pixel against boxReduce on a 12 MP JPEG).
+  if (size) Object.assign(options, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: "low" });
+  const bitmap = await createImageBitmap(file, options);
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext("2d", { willReadFrequently: true });
   context.drawImage(bitmap, 0, 0);
@@ -86,10 +89,67 @@ export async function decodeUpright(file) {
   return { data, width, height };
 }
 
+/** Width and height of a JPEG as shown upright (its EXIF orientation applied), or null when not found. */
+export async function jpegUprightSize(file) {
+  const bytes = new Uint8Array(await file.slice(0, 512 * 1024).arrayBuffer());
+  const view = new DataView(bytes.buffer);
+  if (bytes.length < 4 || view.getUint16(0) !== 0xffd8) return null;
+  let orientation = 1;
+  for (let i = 2; i + 9 < bytes.length; ) {
+    if (bytes[i] !== 0xff) return null;
+    const marker = bytes[i + 1];
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    const length = view.getUint16(i + 2);
+    if (marker === 0xe1 && view.getUint32(i + 4) === 0x45786966) orientation = exifOrientation(view, i + 10) ?? 1;
+    // SOF0-SOF15 except DHT (c4), JPG (c8) and DAC (cc): precision, height, width.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const height = view.getUint16(i + 5);
+      const width = view.getUint16(i + 7);
+      return orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+    }
+    if (marker === 0xda) return null; // the scan starts before any frame header: not a JPEG we know
+    i += 2 + length;
+  }
+  return null;
+}
+
+/** The Orientation tag (0x0112) of IFD0 in the TIFF structure at `tiff`, or null. */
+function exifOrientation(view, tiff) {
+  try {
+    const little = view.getUint16(tiff) === 0x4949;
+    const ifd = tiff + view.getUint32(tiff + 4, little);
+    const entries = view.getUint16(ifd, little);
+    for (let e = 0; e < entries; e++) {
+      const entry = ifd + 2 + e * 12;
+      if (view.getUint16(entry, little) === 0x0112) return view.getUint16(entry + 8, little);
+    }
+  } catch {
+    // A truncated or malformed EXIF block: the decoder's own reading of it decides.
+  }
+  return null;
+}
+
 /** Shrink by the largest whole factor that keeps `minLongSide` (emotions/images.py, non-JPEG path). */
 function readable(image, minLongSide) {
   const factor = Math.floor(Math.max(image.width, image.height) / minLongSide);
   return factor >= 2 ? boxReduce(image, factor, { partial: true }) : image;
+}
+
+/**
+ * The upright photo at the server's read size. A JPEG to be halved (a 12 MP phone photo) is halved by
+ * the browser while decoding (no full-size pixels pass through JavaScript); other photos are decoded
+ * whole and box-averaged here.
+ */
+async function decodeForReading(file, minLongSide) {
+  const size = await jpegUprightSize(file).catch(() => null);
+  if (size && Math.floor(Math.max(size.width, size.height) / minLongSide) === 2) {
+    const half = await decodeUpright(file, { width: Math.ceil(size.width / 2), height: Math.ceil(size.height / 2) });
+    if (half.width === Math.ceil(size.width / 2) && half.height === Math.ceil(size.height / 2)) return half;
+  }
+  return readable(await decodeUpright(file), minLongSide);
 }
 
 // --- face detection: YuNet as OpenCV's FaceDetectorYN runs it -----------------------------------------
@@ -313,16 +373,19 @@ async function classify(model, crop) {
 export async function readPhoto(file) {
   const model = await prepare();
   const started = performance.now();
-  const upright = await decodeUpright(file);
-  const decoded = performance.now();
   const reading = model.manifest.server_reading;
-  const image = readable(upright, reading.photo.read_long_side);
+  const image = await decodeForReading(file, reading.photo.read_long_side);
+  const decoded = performance.now();
   const found = await findFace(model, image, reading.face_detector);
   const detected = performance.now();
   if (found.doubtful) return { status: "doubtful" };
   if (!found.face) return { status: "no_face" };
   const scores = await classify(model, faceCrop(image, found.face, model.manifest.face_crop));
   const [emotion, confidence] = Object.entries(scores).reduce((best, pair) => (pair[1] > best[1] ? pair : best));
-  const timings = { decode_ms: decoded - started, detect_ms: detected - decoded, classify_ms: performance.now() - detected };
+  const timings = {
+    decode_ms: decoded - started, // upright, at the server's read size
+    detect_ms: detected - decoded,
+    classify_ms: performance.now() - detected,
+  };
   return { status: "done", scores, emotion, confidence, model_version: model.manifest.model_version, face: found.face, timings };
 }

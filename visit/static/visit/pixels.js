@@ -26,11 +26,20 @@ export function boxReduce(image, factor, { partial }) {
     const yEnd = Math.min(usedH, (oy + 1) * factor);
     for (let y = oy * factor; y < yEnd; y++) {
       let from = y * width * 4;
-      for (let x = 0; x < usedW; x++, from += 4) {
-        const o = Math.floor(x / factor) * 3;
-        sums[o] += data[from];
-        sums[o + 1] += data[from + 1];
-        sums[o + 2] += data[from + 2];
+      // Block by block along the row: no division per pixel (this loop reads all 12 MP of a phone photo).
+      for (let ox = 0; ox < outW; ox++) {
+        const xEnd = Math.min(usedW, (ox + 1) * factor);
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let x = ox * factor; x < xEnd; x++, from += 4) {
+          r += data[from];
+          g += data[from + 1];
+          b += data[from + 2];
+        }
+        sums[ox * 3] += r;
+        sums[ox * 3 + 1] += g;
+        sums[ox * 3 + 2] += b;
       }
     }
     const rows = yEnd - oy * factor;
