@@ -35,6 +35,17 @@ def test_the_manifest_names_the_model_the_server_runs_with_its_labels_and_contra
     assert manifest["classifier"]["url"].endswith(f"/api/v1/models/{manifest['model_version']}/emotion_model.onnx")
 
 
+def test_the_manifest_says_how_this_server_reads_a_photo(emotion_model_path: Path, settings: Any) -> None:
+    settings.FACE_DETECTOR_MIN_SCORE, settings.FACE_DETECTOR_CONFIRM_SCORE = 0.85, 0.5
+
+    reading = APIClient().get("/api/v1/models/current/").json()["server_reading"]
+
+    detector = reading["face_detector"]
+    assert (detector["score_threshold"], detector["confirm_threshold"]) == (0.85, 0.5)
+    assert detector["detect_sides"] == [640, 1344] and detector["strides"] == [8, 16, 32]
+    assert reading["photo"]["read_long_side"] == 2000
+
+
 def test_the_manifest_is_revalidated_with_its_etag(emotion_model_path: Path) -> None:
     client = APIClient()
     first = client.get("/api/v1/models/current/")

@@ -195,3 +195,31 @@ def test_a_model_that_fails_to_load_falls_back_to_uploading(
     expect(page.locator("#status")).to_have_text(ui["status_analysing"])  # uploaded; no worker runs here
     assert any(kind.startswith("multipart/form-data") for kind in uploads), uploads
     assert in_thread(lambda: Capture.objects.get().status) == CaptureStatus.PENDING
+
+
+def test_a_face_the_server_would_have_to_confirm_is_uploaded_for_the_server_to_check(
+    live_server: LiveServer, phone: Phone, photos: dict[str, Path], private_root: Path
+) -> None:
+    from playwright.sync_api import Route, expect
+
+    in_thread(lambda: demo_venue_seed(with_images=False))
+    ui = ui_texts()["ui"]
+    page = phone.page
+
+    def stricter_server(route: Route) -> None:
+        # A server that keeps only faces scoring >= 0.99 at once: the astronaut's (0.93) needs its Haar check.
+        manifest = route.fetch().json()
+        manifest["server_reading"]["face_detector"]["score_threshold"] = 0.99
+        route.fulfill(json=manifest)
+
+    page.route(re.compile(r"/api/v1/models/current/$"), stricter_server)
+    uploads: list[str] = []
+    page.on("request", lambda request: uploads.append(request.headers.get("content-type") or ""))
+    _start_a_visit(phone, f"{live_server.url}/visit/", consent=True)
+    page.get_by_test_id("on-device").check()
+    page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
+    page.get_by_test_id("submit").click()
+
+    expect(page.get_by_test_id("device-note")).to_have_text(ui["device_doubtful"])
+    expect(page.locator("#status")).to_have_text(ui["status_analysing"])
+    assert any(kind.startswith("multipart/form-data") for kind in uploads), uploads
