@@ -54,20 +54,26 @@ def _server_reading() -> dict[str, Any]:
         },
         "face_detector": {
             "score_threshold": settings.FACE_DETECTOR_MIN_SCORE,
-            # Faces from confirm_threshold up to score_threshold are kept only if the Haar cascade agrees.
+            # Faces from confirm_threshold up to score_threshold are kept only where the verifier (MTCNN's
+            # ONet, the manifest's "verifier" file) or the Haar cascade agrees.
             "confirm_threshold": min(confirm, settings.FACE_DETECTOR_MIN_SCORE),
+            "verifier_veto": faces.VERIFIER_VETO,
+            "verifier_confirm": faces.VERIFIER_CONFIRM,
             "confirm_top": faces.CONFIRM_TOP,
             "nms_threshold": faces.NMS_THRESHOLD,
             "top_k": faces.TOP_K,
             "detect_sides": list(faces.DETECT_SIDES),
             "min_image_side": faces.MIN_IMAGE_SIDE,
             "max_aspect": faces.MAX_ASPECT,
-            "strides": [8, 16, 32],
-            "pad_divisor": 32,
+            "strides": list(faces.YUNET_STRIDES),
+            "pad_divisor": faces.YUNET_STRIDES[-1],
             "input": "BGR pixels 0..255 as float32, NCHW, zero-padded right and bottom to a multiple of"
             " pad_divisor; outputs decoded as OpenCV's FaceDetectorYN does",
             "note": "each pass shrinks the photo by the largest whole factor keeping detect_sides[i] pixels on"
-            " its long side (area averaging); the next pass runs only when one keeps no face",
+            " its long side (area averaging); the next pass runs only when one keeps no face. A face scoring"
+            " score_threshold or more is dropped when the verifier gives it a face probability below"
+            " verifier_veto; one from confirm_threshold up is kept when the verifier gives verifier_confirm or"
+            " more, or OpenCV's Haar cascade confirms it",
         },
     }
 
