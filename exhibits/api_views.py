@@ -7,15 +7,23 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from exhibits.extensions import exhibit_stats_for
 from exhibits.filters import ExhibitFilter, HallFilter, VenueFilter
+from exhibits.floor_plan import venue_floor_plans
 from exhibits.languages import UnsupportedLanguageError, requested_languages
 from exhibits.models import Exhibit, ExhibitQuerySet, Hall, Venue, reference_q
-from exhibits.serializers import ExhibitDetailSerializer, ExhibitSerializer, HallSerializer, VenueSerializer
+from exhibits.serializers import (
+    ExhibitDetailSerializer,
+    ExhibitSerializer,
+    HallSerializer,
+    VenueFloorPlansSerializer,
+    VenueSerializer,
+)
 from exhibits.validators import language_codes
 from museum_guide.api_errors import ApiError
 from museum_guide.middleware import public_cache
@@ -62,6 +70,21 @@ class VenueViewSet(LocalizedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Venue.objects.order_by("name", "id")
     serializer_class = VenueSerializer
     filterset_class = VenueFilter
+
+    @extend_schema(
+        parameters=[LANG_PARAMETER],
+        responses=VenueFloorPlansSerializer,
+        summary="The venue's floor plans",
+        description="Per floor: halls (drawn as the box around their exhibits on display), the exhibits on "
+        "display with their positions, and passage ends (doors; stairs, lifts, ramps and escalators lead to "
+        "`to_floor`). Metres from the floor plan's top-left corner. The same geometry as the admin's sketch.",
+    )
+    @action(detail=True, methods=["get"], url_path="floor-plan", filterset_class=None)
+    def floor_plan(self, request: Request, pk: str | None = None) -> Response:
+        """Every floor of the venue as data the visitor app draws."""
+        venue = self.get_object()
+        body = {"venue": venue.pk, "floors": venue_floor_plans(venue, self.languages)}
+        return Response(VenueFloorPlansSerializer(body).data)
 
 
 @extend_schema_view(list=_localized, retrieve=_localized)

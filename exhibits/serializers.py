@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exhibits.extensions import EMPTY_EXHIBIT_STATS, ExhibitStats
-from exhibits.models import Exhibit, Hall, Tag, Translatable, Venue
+from exhibits.models import Exhibit, Hall, Passage, Tag, Translatable, Venue
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -186,3 +186,63 @@ class ExhibitDetailSerializer(ExhibitSerializer):
     def get_emotion_profile_published_at(self, obj: Exhibit) -> str | None:
         published = self._stats(obj).published_at
         return None if published is None else serializers.DateTimeField().to_representation(published)
+
+
+class PlanBoxSerializer(serializers.Serializer[Any]):
+    """A rectangle on the floor plan, in metres from its top-left corner."""
+
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    width = serializers.FloatField()
+    height = serializers.FloatField()
+
+
+class PlanHallSerializer(serializers.Serializer[Any]):
+    """A hall drawn as the box around its exhibits on display (null when it has none)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    is_step_free = serializers.BooleanField()
+    box = PlanBoxSerializer(allow_null=True)
+
+
+class PlanExhibitSerializer(serializers.Serializer[Any]):
+    """An exhibit on display and where it stands (metres)."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    hall = serializers.IntegerField()
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+
+
+class PlanDoorSerializer(serializers.Serializer[Any]):
+    """One end of a passage on this floor; stairs, lifts, ramps and escalators lead to `to_floor`."""
+
+    passage = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Passage.Kind.choices)
+    is_step_free = serializers.BooleanField()
+    hall = serializers.IntegerField()
+    to_hall = serializers.IntegerField()
+    to_floor = serializers.IntegerField()
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+
+
+class FloorPlanSerializer(serializers.Serializer[Any]):
+    """One floor of a venue: its extent in metres, halls, exhibits on display and passage ends."""
+
+    floor = serializers.IntegerField(help_text="0 = ground floor, negative = basement.")
+    width_m = serializers.FloatField()
+    height_m = serializers.FloatField()
+    halls = PlanHallSerializer(many=True)
+    exhibits = PlanExhibitSerializer(many=True)
+    doors = PlanDoorSerializer(many=True)
+
+
+class VenueFloorPlansSerializer(serializers.Serializer[Any]):
+    """GET /venues/{id}/floor-plan/: every floor of the venue, lowest first, texts in `language`."""
+
+    venue = serializers.IntegerField()
+    floors = FloorPlanSerializer(many=True)
