@@ -54,6 +54,7 @@ def visit_exhibit(request: HttpRequest, slug: str) -> HttpResponse:
         "creator": exhibit.text("creator", content_language),
         "period": exhibit.text("period", content_language),
         "description": exhibit.text("description", content_language),
+        "image_alt": exhibit.text("image_alt", content_language),
         "hall_name": hall_name,
         "venue_name": hall.venue.text("name", hall.venue.language_for([language.code])),
     }

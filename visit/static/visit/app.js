@@ -4,6 +4,9 @@
 import { api, ApiError, config, download, initialExhibit, isAuthError, publicApi, token, upload } from "./api.js";
 import { readOnDevice, setupDeviceMode } from "./device_mode.js";
 import { $, element, percent, setStatus, showError } from "./dom.js";
+import { exhibitFrom } from "./catalogue.js";
+import { fillExhibitList, setUpExhibitList } from "./exhibit-list.js";
+import { showExhibitPage } from "./exhibit-page.js";
 import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
 import { fillJourney } from "./journey.js";
 import { reconcileLanguage, switchLanguage, tidyAddress } from "./language.js";
@@ -92,17 +95,6 @@ async function render(screen) {
   else if (screen === "journey") await showJourney();
   else if (screen === "data") showData();
   else if (screen === "deleted") show("deleted");
-}
-
-/** An exhibit {id, slug, title, hall, language} from a catalogue row. */
-function exhibitFrom(row) {
-  return {
-    id: row.id,
-    slug: row.slug,
-    title: row.title,
-    hall: t("exhibit_hall", { hall: row.hall.name, floor: row.hall.floor }),
-    language: uiLanguage,
-  };
 }
 
 /** The exhibit of a history entry in the page's language (the visitor may have switched since). */
@@ -249,49 +241,18 @@ $("emotions-form").addEventListener("submit", (event) => {
 
 // --- exhibit -----------------------------------------------------------------------------------------
 
-let searchTimer = 0;
-let searchSerial = 0;
-
-function exhibitOption(exhibit) {
-  const input = element("input", { attrs: { type: "radio", name: "exhibit", value: String(exhibit.id) } });
-  input.checked = state.exhibit?.id === exhibit.id;
-  input.addEventListener("change", () => {
-    state.exhibit = exhibit;
-    replaceStep(entry("exhibit")); // Back to the list, or a reload, shows this choice again
-  });
-  return element("label", { className: "option" }, [
-    input,
-    element("span", {}, [
-      element("span", { className: "option-title", text: exhibit.title }),
-      element("span", { className: "option-meta", text: exhibit.hall }),
-    ]),
-  ]);
-}
-
-async function loadExhibits(search) {
-  const serial = ++searchSerial;
-  const query = new URLSearchParams({ page_size: "30", lang: uiLanguage });
-  if (search) query.set("search", search);
-  const page = await publicApi(`exhibits/?${query}`);
-  if (serial !== searchSerial) return; // a newer search has started meanwhile
-  const exhibits = page.results.map(exhibitFrom);
-  // The preselected exhibit stays choosable even when the search hides it.
-  if (state.exhibit && !search && !exhibits.some((exhibit) => exhibit.id === state.exhibit.id)) {
-    exhibits.unshift(state.exhibit);
-  }
-  $("exhibit-options").replaceChildren(...exhibits.map(exhibitOption));
-  $("exhibit-empty").hidden = exhibits.length > 0;
-}
-
 async function showExhibits() {
   show("visit", "exhibit");
   $("exhibit-search").value = "";
-  await loadExhibits("");
+  await fillExhibitList("", state.exhibit?.id ?? null);
 }
 
-$("exhibit-search").addEventListener("input", (event) => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => guarded(() => loadExhibits(event.target.value.trim())), 250);
+setUpExhibitList({
+  onChoose: (exhibit) => {
+    state.exhibit = exhibit;
+    replaceStep(entry("exhibit")); // Back to the list, or a reload, shows this choice again
+  },
+  guarded,
 });
 
 $("exhibit-form").addEventListener("submit", (event) => {
@@ -528,6 +489,7 @@ for (const link of document.querySelectorAll(".switch a[data-language]")) {
 async function start() {
   tidyAddress();
   setupDeviceMode();
+  showExhibitPage(); // the QR page's plan and the visitor's reading there, beside whatever step comes
   if (token.get()) {
     try {
       state.visitor = await api("GET", "visitors/me/");

@@ -1,7 +1,9 @@
 // The result step's content: the reading, the next exhibits and a planned route (the screen itself, its
 // history entry and its buttons are app.js's).
 import { api, ApiError, isAuthError } from "./api.js";
+import { cardLink, exhibitsById } from "./catalogue.js";
 import { $, element, minutes, percent } from "./dom.js";
+import { showRouteGuide } from "./route-guide.js";
 import { emotionName, errorMessage, expressionPhrase, t } from "./texts.js";
 
 // Below this confidence the reading says the model was unsure (7 labels: chance is about 14%).
@@ -67,14 +69,15 @@ export async function loadSuggestions(exhibit) {
     $("recommendations-failed").hidden = false;
     return false;
   }
+  const rows = await exhibitsById(); // thumbnails and one-line descriptions; the suggestions themselves are here
   list.replaceChildren(
     ...(results.length
       ? results.map((item) =>
           element("li", { className: "card" }, [
-            element("span", { className: "card-title", text: item.exhibit.title }),
+            cardLink(rows.get(item.exhibit.id), item.exhibit, { title: item.exhibit.title }),
             element("span", {
               className: "card-meta",
-              text: `${item.exhibit.hall.name} · ${t("walk_minutes", { minutes: minutes(item.walking_minutes) })}`,
+              text: t("walk_minutes", { minutes: minutes(item.walking_minutes) }),
             }),
             element("span", { className: "card-tags", text: expectedText(item.expected_emotions) }),
             element("span", { className: "card-reason", text: item.reason }),
@@ -99,20 +102,7 @@ export async function showRoute(exhibit, settings) {
     total: minutes(route.total_minutes),
   });
   $("route-summary").textContent = route.stops.length ? summary : t("route_empty");
-  $("route-stops").replaceChildren(
-    ...route.stops.map((stop) =>
-      element("li", { className: "stop" }, [
-        element("span", {
-          className: "stop-title",
-          text: t("route_stop", { arrival: minutes(stop.arrival_minute), title: stop.exhibit.title }),
-        }),
-        element("span", {
-          className: "card-meta",
-          text: t("route_stop_detail", { hall: stop.exhibit.hall.name, dwell: minutes(stop.dwell_minutes) }),
-        }),
-      ]),
-    ),
-  );
   $("route").hidden = false;
+  await showRouteGuide(route);
   return route.stops.length ? summary : t("route_empty");
 }
