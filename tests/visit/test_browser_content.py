@@ -226,6 +226,14 @@ def test_the_whole_list_cards_that_open_exhibit_pages_and_a_route_on_the_floor_p
     phone.shot("journey-cards")
     journey.locator("a.card-link").click()
     expect(page).to_have_url(f"{live_server.url}/visit/e/{slug}")
+
+    # "Delete my data" forgets the ticked stops too.
+    assert page.evaluate("Object.keys(sessionStorage)") == ["museum_guide.route_seen"]
+    page.get_by_role("button", name=ui["nav_data"]).click()
+    page.get_by_test_id("delete-data").click()
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.get_by_role("heading", name=ui["deleted_title"])).to_be_visible()
+    assert page.evaluate("Object.keys(sessionStorage)") == []
     assert [problem for problem in phone.problems if "Failed to load resource" not in problem] == []
 
 

@@ -11,6 +11,7 @@ import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
 import { fillJourney } from "./journey.js";
 import { reconcileLanguage, switchLanguage, tidyAddress } from "./language.js";
 import { fillReading, loadSuggestions, showRoute } from "./result.js";
+import { forgetRouteTicks } from "./route-guide.js";
 import { emotionName, t, uiLanguage, wishHint } from "./texts.js";
 
 const POLL_FIRST_MS = 500;
@@ -459,6 +460,7 @@ $("delete-yes").addEventListener("click", () =>
   guarded(async () => {
     await api("DELETE", "visitors/me/");
     token.clear();
+    forgetRouteTicks();
     captures.clear();
     Object.assign(state, { visitor: null, photo: null, capture: null, route: null, exhibit: initialExhibit });
     await go("deleted");

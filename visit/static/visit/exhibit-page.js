@@ -7,7 +7,7 @@ import { loadEvents, readingSentence, readingTime } from "./journey.js";
 import { t } from "./texts.js";
 
 async function drawHere(card) {
-  const floors = await loadFloorPlans(card.dataset.venue);
+  const floors = await loadFloorPlans(Number(card.dataset.venue));
   const plan = floorOf(floors, initialExhibit.id);
   if (!plan) return;
   const caption = t("plan_here_caption", { floor: plan.floor, title: initialExhibit.title });

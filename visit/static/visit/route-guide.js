@@ -32,6 +32,11 @@ function remember(key, ids) {
   sessionStorage.setItem(SEEN_KEY, JSON.stringify({ [key]: [...ids] }));
 }
 
+/** Forget the ticks (with the rest of the visitor's data, on "delete my data"). */
+export function forgetRouteTicks() {
+  sessionStorage.removeItem(SEEN_KEY);
+}
+
 /** The sentence for walking from `from` floor to `to` floor ("Go up to floor 1 by the stairs or the lift."). */
 function floorChange(from, to, stepFree) {
   if (from === to) return null;
