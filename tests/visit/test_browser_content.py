@@ -144,6 +144,11 @@ def _check_the_route(page: Page, language: str, phone: Phone, shot: str | None) 
     expect(plans.locator(".plan-stop.visited")).to_have_attribute("data-stop", "1")
     stops.nth(1).get_by_role("checkbox").check()
     expect(next_stop).to_contain_text(titles[2])
+    # "You are here" moves to the last stop ticked off.
+    expect(plans.locator("[data-here]")).to_have_count(1)
+    here = plans.locator("[data-here]")
+    second = plans.locator('.plan-stop[data-stop="2"] circle')
+    assert [here.get_attribute(name) for name in ("cx", "cy")] == [second.get_attribute(name) for name in ("cx", "cy")]
     if shot:  # what the phone shows: the next stop and the plans
         page.evaluate("document.getElementById('route-summary').scrollIntoView()")
         page.screenshot(path=SCREENSHOTS / f"visit-{shot}.png", animations="disabled")

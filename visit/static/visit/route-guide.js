@@ -160,16 +160,20 @@ function redrawMarks() {
     next: index === next,
   }));
   const visited = new Set([route.start_exhibit.hall.floor, ...numbered.map((stop) => stop.floor)]);
+  // "You are here": the last stop ticked off, else where the route starts.
+  const last = numbered.findLast((stop) => stop.visited);
+  const start = route.start_exhibit;
+  const you = last ? { id: last.id, floor: last.floor } : { id: start.id, floor: start.hall.floor };
   const figures = floors
     .filter((plan) => visited.has(plan.floor))
     .map((plan) => {
-      const here = plan.floor === route.start_exhibit.hall.floor ? route.start_exhibit.id : null;
+      const here = plan.floor === you.floor ? you.id : null;
+      const startsHere = plan.floor === start.hall.floor;
       const stops = numbered.filter((stop) => stop.floor === plan.floor);
       const list = numberRuns(stops.map((stop) => stop.number));
       const caption = t(stops.length ? "plan_route_caption" : "plan_route_caption_none", { floor: plan.floor, stops: list });
-      const start = here ? [{ id: here, number: 0, visited: true }] : [];
-      // The line starts at the exhibit where the route begins; stop 0 itself is drawn as "you are here".
-      const line = [...start, ...stops];
+      // The line starts at the exhibit where the route begins (stop 0, not drawn as a numbered stop).
+      const line = [...(startsHere ? [{ id: start.id, number: 0, visited: true }] : []), ...stops];
       const figure = floorFigure(plan, { stops: line, here, caption });
       figure.querySelector('[data-stop="0"]')?.remove();
       return figure;
