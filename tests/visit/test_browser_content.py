@@ -265,6 +265,7 @@ def _check_the_exhibit_page(page: Page, slug: str, language: str) -> None:
     expect(page.locator(".description-text")).to_have_text(str(exhibit["description"]))
     plan = page.get_by_test_id("exhibit-plan")
     expect(plan.locator("svg [data-here]")).to_have_count(1)
+    expect(plan.locator("svg rect.plan-hall.own-hall")).to_have_count(1)  # the hall it stands in, tinted
     caption = ui["plan_here_caption"].format(floor=exhibit["floor"], title=title)
     expect(plan.locator("figcaption")).to_contain_text(caption)
     assert plan.locator("svg .plan-exhibit").count() >= 20  # the other exhibits of its floor

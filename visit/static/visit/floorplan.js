@@ -80,10 +80,12 @@ export function floorFigure(plan, { stops = [], here = null, caption }) {
   const where = new Map(plan.exhibits.map((exhibit) => [exhibit.id, exhibit]));
   const captionId = `plan-caption-${plan.floor}-${Math.random().toString(36).slice(2, 8)}`;
   const layers = [svg("rect", { class: "plan-floor", x: 0, y: 0, width: plan.width_m, height: plan.height_m })];
+  const mark = where.get(here);
   for (const hall of plan.halls) {
     if (!hall.box) continue;
     const { x, y, width, height } = hall.box;
-    layers.push(svg("rect", { class: "plan-hall", x, y, width, height, rx: unit * 0.5 }));
+    const own = hall.id === mark?.hall ? " own-hall" : ""; // the hall you are in is tinted
+    layers.push(svg("rect", { class: `plan-hall${own}`, x, y, width, height, rx: unit * 0.5 }));
   }
   for (const door of plan.doors) layers.push(doorMark(door, unit));
   for (const exhibit of plan.exhibits) {
@@ -95,7 +97,6 @@ export function floorFigure(plan, { stops = [], here = null, caption }) {
     const path = points.map((stop) => `${stop.at.x},${stop.at.y}`).join(" ");
     layers.push(svg("polyline", { class: "plan-route", points: path, "stroke-width": unit * 0.5 }));
   }
-  const mark = where.get(here);
   if (mark) {
     const ring = { class: "plan-here", "data-here": "", cx: mark.x, cy: mark.y, r: unit * 2.2, "stroke-width": unit * 0.6 };
     layers.push(svg("circle", ring, [label(t("plan_you_are_here", { title: mark.title }))]));
