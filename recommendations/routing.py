@@ -30,9 +30,13 @@ BoolArray = npt.NDArray[np.bool_]
 EPS = 1e-9
 # Instances with at most this many candidate exhibits are solved exactly by `plan_route`.
 EXACT_MAX_CANDIDATES = 12
-# The iterated local search stops after this many perturbations in a row without a better route
-# (chosen by measurement: benchmarks/eval_recommendations.py --routes-only, docs/BENCHMARKS.md).
-ILS_PATIENCE = 20
+# The iterated local search stops after this many perturbations in a row without a route at least
+# ILS_MIN_GAIN (relative) better than the last such improvement, and a perturbation drops at most
+# ILS_MAX_DROP stops (each dropped stop costs an insertion step to refill). Chosen by measurement:
+# benchmarks/eval_recommendations.py --routes-only and benchmarks/bench_recommendations.py, docs/BENCHMARKS.md.
+ILS_PATIENCE = 30
+ILS_MIN_GAIN = 1e-3
+ILS_MAX_DROP = 8
 
 
 class InfeasibleRouteError(ValueError):
@@ -143,6 +147,18 @@ class _Arcs:
         self.cost = self.walk + self.dwell[np.newaxis, :]
         self.sink = k + 1
         self.budget = problem.budget
+        # Candidates worth inserting, and whether 2-opt's delta (walking only) is exact.
+        self.valuable = self.value > 0
+        self.valuable[[0, self.sink]] = False
+        block = self.walk[: k + 1, : k + 1]
+        self.symmetric = bool(np.array_equal(block, block.T))
+
+    def free_of(self, path: Sequence[int]) -> BoolArray:
+        """Mask of the candidates not on `path` (start and sink are never free)."""
+        free = np.ones(self.sink + 1, dtype=bool)
+        free[list(path)] = False
+        free[[0, self.sink]] = False
+        return free
 
     def path_cost(self, path: Sequence[int]) -> float:
         return float(self.cost[path[:-1], path[1:]].sum())
@@ -214,24 +230,37 @@ def solve_exact(problem: RouteProblem, *, max_candidates: int = 18) -> Route:
 
 
 def _two_opt(arcs: _Arcs, path: list[int]) -> list[int]:
-    """Shorten a path with 2-opt segment reversals (first improvement, repeated until none helps)."""
-    improved = True
-    while improved and len(path) >= 4:
-        improved = False
+    """Shorten a path with 2-opt segment reversals (best move first, repeated until none helps)."""
+    while len(path) >= 4:
         p = np.asarray(path)
         a, b = p[:-1], p[1:]
         # Reverse path[i+1 .. j]: arcs (a_i, b_i) and (a_j, b_j) become (a_i, a_j) and (b_i, b_j).
-        delta = arcs.walk[a[:, None], a[None, :]] + arcs.walk[b[:, None], b[None, :]]
-        delta -= (arcs.walk[a, b])[:, None] + (arcs.walk[a, b])[None, :]
-        delta = np.triu(delta, k=2)
-        i, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
-        if delta[i, j] < -1e-7:
-            candidate = path[: i + 1] + path[i + 1 : j + 1][::-1] + path[j + 1 :]
-            # The walking matrix may be asymmetric; keep the move only if the exact cost drops.
-            if arcs.path_cost(candidate) < arcs.path_cost(path) - 1e-9:
-                path = candidate
-                improved = True
+        ab = arcs.walk[a, b]
+        delta = arcs.walk[a[:, None], a[None, :]] + arcs.walk[b[:, None], b[None, :]] - ab[:, None] - ab[None, :]
+        delta[_lower_triangle(len(a))] = 0.0
+        i, j = divmod(int(np.argmin(delta)), len(a))
+        if delta[i, j] >= -1e-7:
+            break
+        candidate = path[: i + 1] + path[i + 1 : j + 1][::-1] + path[j + 1 :]
+        # An asymmetric walking matrix changes the reversed segment's own arcs too: keep the move only if
+        # the exact cost drops (the delta above is exact when the matrix is symmetric).
+        if not arcs.symmetric and arcs.path_cost(candidate) >= arcs.path_cost(path) - 1e-9:
+            break
+        path = candidate
     return path
+
+
+_TRIANGLES: dict[int, BoolArray] = {}
+
+
+def _lower_triangle(n: int) -> BoolArray:
+    """Mask of the (i, j) pairs with j < i + 2 of an n x n move matrix (no 2-opt move), cached per size."""
+    mask = _TRIANGLES.get(n)
+    if mask is None:
+        mask = ~np.triu(np.ones((n, n), dtype=bool), k=2)
+        mask.setflags(write=False)
+        _TRIANGLES[n] = mask
+    return mask
 
 
 def _relocate(arcs: _Arcs, path: list[int]) -> list[int]:
@@ -240,9 +269,7 @@ def _relocate(arcs: _Arcs, path: list[int]) -> list[int]:
     First improvement in path order, all moves of a pass priced at once: moving stop `pos` into arc e
     costs extra[pos, e]; the two arcs next to it are left out (putting it back where it was saves nothing).
     """
-    improved = True
-    while improved and len(path) >= 4:
-        improved = False
+    while len(path) >= 4:
         p = np.asarray(path)
         a, b, stops = p[:-1], p[1:], p[1:-1]
         # saving[i]: minutes saved by taking stops[i] out (its neighbours then meet directly).
@@ -253,108 +280,141 @@ def _relocate(arcs: _Arcs, path: list[int]) -> list[int]:
         extra[rows, rows + 1] = np.inf
         best = np.argmin(extra, axis=1)
         moves = np.flatnonzero(extra[rows, best] < saving - 1e-7)
-        if moves.size:
-            i = int(moves[0])
-            node, arc = path[i + 1], int(best[i])
-            rest = path[: i + 1] + path[i + 2 :]
-            # Arcs after the removed stop shift one place to the left in `rest`.
-            after = arc if arc < i else arc - 1
-            path = [*rest[: after + 1], node, *rest[after + 1 :]]
-            improved = True
+        if not moves.size:
+            break
+        i = int(moves[0])
+        node, arc = path[i + 1], int(best[i])
+        rest = path[: i + 1] + path[i + 2 :]
+        # Arcs after the removed stop shift one place to the left in `rest`.
+        after = arc if arc < i else arc - 1
+        path = [*rest[: after + 1], node, *rest[after + 1 :]]
     return path
 
 
-def _insert_greedy(arcs: _Arcs, path: list[int], unvisited: set[int], rng: np.random.Generator | None) -> list[int]:
-    """Insert unvisited candidates by best value / extra-time ratio while the budget allows."""
-    slack = arcs.budget - arcs.path_cost(path)
-    # Sorted, so that the random draws below meet the candidates in an order fixed by the input.
-    pool = np.array(sorted(unvisited), dtype=np.int64)
-    pool = pool[arcs.value[pool] > 0]
+def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random.Generator | None) -> list[int]:
+    """Insert free candidates by best value / extra-time ratio while the budget allows (clears their `free`).
+
+    Each candidate's cheapest arc is kept up to date as the path grows: an insertion splits one arc in
+    two, so only the two new arcs are priced, and only candidates whose cheapest arc was the split one
+    look at all arcs again.
+    """
+    pool = np.flatnonzero(free & arcs.valuable)
     if pool.size == 0:
         return path
-    values = arcs.value[pool]
-    waiting = np.ones(pool.size, dtype=bool)
-    rows = np.arange(pool.size)
+    slack = arcs.budget - arcs.path_cost(path)
     p = np.asarray(path)
-    # extra[c, arc]: minutes of detouring through candidate c on an arc of the path, arcs listed by the
-    # node they leave (`tails`). An insertion splits one arc: its column is rewritten and the second half
-    # takes a new column, so each step costs one argmin instead of rebuilding the whole matrix.
-    arcs_now = len(path) - 1
-    capacity = arcs_now + min(pool.size, 16)
-    extra = np.full((pool.size, capacity), np.inf)
-    tails: npt.NDArray[np.int64] = np.full(capacity, -1, dtype=np.int64)
     a, b = p[:-1], p[1:]
-    extra[:, :arcs_now] = arcs.cost[a[None, :], pool[:, None]] + arcs.cost[pool[:, None], b[None, :]]
-    extra[:, :arcs_now] -= arcs.cost[a, b][None, :]
+    arcs_now = a.size
+    capacity = arcs_now + min(pool.size, 16)
+    # extra[c, e]: minutes of detouring through pool[c] on arc e, arcs listed by the node they leave (`tails`).
+    extra: FloatArray = np.empty((pool.size, capacity))
+    extra[:, :arcs_now] = arcs.cost[a][:, pool].T + arcs.cost[pool][:, b] - arcs.cost[a, b]
+    best_arc = np.argmin(extra[:, :arcs_now], axis=1)
+    rows = np.arange(pool.size)
+    best = extra[rows, best_arc]
+    if not (best <= slack + EPS).any():
+        return path
+    tails: npt.NDArray[np.int64] = np.empty(capacity, dtype=np.int64)
     tails[:arcs_now] = a
-    heads = {int(tail): int(head) for tail, head in zip(a, b, strict=True)}
+    heads = np.empty(arcs.sink + 1, dtype=np.int64)
+    heads[a] = b
+    weight = arcs.value[pool] ** 2
+    if rng is not None:
+        # Perturbed ratios diversify the rebuilt routes of the local search.
+        weight = weight * rng.uniform(0.5, 1.5, pool.size)
+    waiting = np.ones(pool.size, dtype=bool)
+    cost = arcs.cost
     while True:
-        best_arc = np.argmin(extra[:, :arcs_now], axis=1)
-        best_extra = extra[rows, best_arc]
-        feasible = waiting & (best_extra <= slack + EPS)
+        feasible = waiting & (best <= slack + EPS)
         if not feasible.any():
             break
-        ratio = np.where(feasible, values * values / np.maximum(best_extra, 1e-3), -np.inf)
-        if rng is not None:
-            # Perturbed ratios diversify the restarts of the local search.
-            noise = np.ones(pool.size)
-            noise[waiting] = rng.uniform(0.5, 1.5, int(waiting.sum()))
-            ratio = np.where(feasible, ratio * noise, -np.inf)
-        pick = int(np.argmax(ratio))
+        pick = int(np.argmax(np.where(feasible, weight / np.maximum(best, 1e-3), -np.inf)))
         node, arc = int(pool[pick]), int(best_arc[pick])
         tail = int(tails[arc])
-        head = heads[tail]
+        head = int(heads[tail])
         path.insert(path.index(tail) + 1, node)
-        slack -= float(best_extra[pick])
-        unvisited.discard(node)
+        slack -= float(best[pick])
+        free[node] = False
         waiting[pick] = False
-        extra[pick, :] = np.inf
         if arcs_now == capacity:
-            extra = np.concatenate([extra, np.full((pool.size, capacity), np.inf)], axis=1)
-            tails = np.concatenate([tails, np.full(capacity, -1, dtype=np.int64)])
+            extra = np.concatenate([extra, np.empty((pool.size, capacity))], axis=1)
+            tails = np.concatenate([tails, np.empty(capacity, dtype=np.int64)])
             capacity *= 2
-        extra[waiting, arc] = (arcs.cost[tail, pool] + arcs.cost[pool, node] - arcs.cost[tail, node])[waiting]
-        extra[waiting, arcs_now] = (arcs.cost[node, pool] + arcs.cost[pool, head] - arcs.cost[node, head])[waiting]
+        # Arc `arc` becomes tail -> node, a new arc node -> head is appended.
+        first = cost[tail, pool] + cost[pool, node] - cost[tail, node]
+        second = cost[node, pool] + cost[pool, head] - cost[node, head]
+        extra[:, arc] = first
+        extra[:, arcs_now] = second
         tails[arcs_now] = node
         heads[tail], heads[node] = node, head
+        split = best_arc == arc
+        best_arc = np.where(first < best, arc, best_arc)
+        best = np.minimum(best, first)
+        best_arc = np.where(second < best, arcs_now, best_arc)
+        best = np.minimum(best, second)
         arcs_now += 1
+        if split.any():
+            again = np.flatnonzero(split & waiting)
+            if again.size:
+                best_arc[again] = np.argmin(extra[again, :arcs_now], axis=1)
+                best[again] = extra[again, best_arc[again]]
     return path
 
 
-def _replace(arcs: _Arcs, path: list[int], unvisited: set[int]) -> tuple[list[int], bool]:
-    """Swap one stop for a more valuable unvisited exhibit in its place when the budget allows."""
-    if len(path) < 3 or not unvisited:
-        return path, False
-    pool = np.array(sorted(unvisited), dtype=np.int64)
-    p = np.asarray(path)
-    prev, stop, nxt = p[:-2], p[1:-1], p[2:]
+def _replace(arcs: _Arcs, path: list[int], free: BoolArray) -> tuple[list[int], bool]:
+    """Swap stops for more valuable free exhibits in their place while the budget allows, best swap first."""
+    pool = np.flatnonzero(free)
+    swapped = False
     cost = arcs.path_cost(path)
-    # delta[pos, c]: minutes after replacing stop `pos` by candidate c between the same neighbours.
-    delta = arcs.cost[prev[:, None], pool[None, :]] + arcs.cost[pool[None, :], nxt[:, None]]
-    delta -= (arcs.cost[prev, stop] + arcs.cost[stop, nxt])[:, None]
-    gain = arcs.value[pool][None, :] - arcs.value[stop][:, None]
-    gain = np.where((cost + delta <= arcs.budget + EPS) & (gain > EPS), gain, -np.inf)
-    pos, pick = np.unravel_index(int(np.argmax(gain)), gain.shape)
-    if not np.isfinite(gain[pos, pick]):
-        return path, False
-    unvisited.add(int(stop[pos]))
-    unvisited.discard(int(pool[pick]))
-    path = list(path)
-    path[pos + 1] = int(pool[pick])
-    return path, True
+    while len(path) >= 3 and pool.size:
+        p = np.asarray(path)
+        prev, stop, nxt = p[:-2], p[1:-1], p[2:]
+        # Only candidates worth more than the least valuable stop can gain anything.
+        pool = pool[arcs.value[pool] > arcs.value[stop].min() + EPS]
+        if not pool.size:
+            break
+        # delta[pos, c]: minutes after replacing stop `pos` by candidate c between the same neighbours.
+        delta = arcs.cost[prev][:, pool] + arcs.cost[pool][:, nxt].T
+        delta -= (arcs.cost[prev, stop] + arcs.cost[stop, nxt])[:, None]
+        gain = arcs.value[pool][None, :] - arcs.value[stop][:, None]
+        gain[(cost + delta > arcs.budget + EPS) | (gain <= EPS)] = -np.inf
+        pos, pick = divmod(int(np.argmax(gain)), pool.size)
+        if not np.isfinite(gain[pos, pick]):
+            break
+        old, new = int(stop[pos]), int(pool[pick])
+        free[old], free[new] = True, False
+        pool[pick] = old
+        path = list(path)
+        path[pos + 1] = new
+        cost += float(delta[pos, pick])
+        swapped = True
+    return path, swapped
 
 
-def _improve(arcs: _Arcs, path: list[int], unvisited: set[int], rng: np.random.Generator | None) -> list[int]:
-    """Local search: insert, shorten with 2-opt, swap in better exhibits, insert what saved minutes allow."""
-    path = _insert_greedy(arcs, path, unvisited, rng)
-    changed = True
-    while changed:
-        path = _relocate(arcs, _two_opt(arcs, path))
-        path, changed = _replace(arcs, path, unvisited)
+def _improve(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random.Generator | None) -> list[int]:
+    """Local search: insert, shorten with 2-opt and or-opt, swap in better exhibits, insert what saved minutes allow.
+
+    Each move runs only when the moves before it changed something it depends on: swaps after the path got
+    shorter, insertions once it is shorter than when insertion last found nothing to add.
+    """
+    path = _insert_greedy(arcs, path, free, rng)
+    settled = arcs.path_cost(path)
+    path = _relocate(arcs, _two_opt(arcs, path))
+    while True:
+        path, swapped = _replace(arcs, path, free)
+        if swapped:
+            minutes = arcs.path_cost(path)
+            path = _relocate(arcs, _two_opt(arcs, path))
+            if arcs.path_cost(path) < minutes - EPS:
+                continue  # the swapped-in stops were re-ordered: more swaps may fit now
+        if arcs.path_cost(path) >= settled - EPS:
+            return path
         before = len(path)
-        path = _insert_greedy(arcs, path, unvisited, None)
-        changed = changed or len(path) > before
-    return path
+        path = _insert_greedy(arcs, path, free, None)
+        settled = arcs.path_cost(path)
+        if len(path) == before:
+            return path
+        path = _relocate(arcs, _two_opt(arcs, path))
 
 
 def _better(arcs: _Arcs, path: list[int], than: list[int]) -> bool:
@@ -371,22 +431,25 @@ def solve_ils(
     seed: int = 0,
     max_iterations: int = 10_000,
     patience: int | None = ILS_PATIENCE,
+    min_gain: float = ILS_MIN_GAIN,
+    max_drop: int = ILS_MAX_DROP,
 ) -> Route:
     """Iterated local search: greedy insertion + 2-opt, then drop-a-segment perturbations.
 
-    Stops once `patience` perturbations in a row have not improved the best route (None: never), after
-    `max_iterations`, or when `time_limit_s` runs out, whichever comes first. Without the time limit
-    biting, the result depends only on the problem and `seed`.
+    Stops once `patience` perturbations in a row have not improved the best route by at least `min_gain`
+    (relative to the route of the last such improvement; None: never), after `max_iterations`, or when
+    `time_limit_s` runs out, whichever comes first. Smaller gains still replace the best route; they only
+    do not extend the search. Without the time limit biting, the result depends only on the problem and `seed`.
     """
     _check_mandatory(problem)
     started = time.perf_counter()
     nodes = problem.candidate_indices()
     arcs = _Arcs(problem, nodes)
-    all_nodes = set(range(1, len(nodes) + 1))
     rng = np.random.default_rng(seed)
-    current = _improve(arcs, [0, arcs.sink], set(all_nodes), None)
+    current = _improve(arcs, [0, arcs.sink], arcs.free_of([0, arcs.sink]), None)
     best = list(current)
     iterations = last_improvement = 0
+    mark = arcs.path_value(best)  # value of the best route when the search last made real progress
     while (
         iterations < max_iterations
         and (patience is None or iterations - last_improvement < patience)
@@ -400,19 +463,21 @@ def solve_ils(
         # same number of perturbations at 50-200 exhibits (and nothing more on small venues).
         if inner > 0:
             # Drop a random segment (or scattered stops) so that other exhibits can take its place.
-            length = int(rng.integers(1, max(1, min(inner, 1 + inner // 3)), endpoint=True))
+            length = int(rng.integers(1, max(1, min(inner, 1 + inner // 3, max_drop)), endpoint=True))
             if rng.random() < 0.5:
                 first = int(rng.integers(1, inner - length + 1, endpoint=True))
                 del trial[first : first + length]
             else:
                 for _ in range(length):
                     del trial[int(rng.integers(1, len(trial) - 2, endpoint=True))]
-        trial = _improve(arcs, trial, all_nodes - set(trial), rng)
+        trial = _improve(arcs, trial, arcs.free_of(trial), rng)
         if _better(arcs, trial, current) or rng.random() < 0.05:
             current = trial
         if _better(arcs, current, best):
             best = list(current)
-            last_improvement = iterations
+            if arcs.path_value(best) > mark * (1 + min_gain):
+                mark = arcs.path_value(best)
+                last_improvement = iterations
         elif rng.random() < 0.1:
             current = list(best)
     elapsed = time.perf_counter() - started
