@@ -12,7 +12,7 @@ lookup costs one indexed query for the version and a dictionary hit. Code that c
 `QuerySet.update()` (which sends no signals) must call `venue_graph_changed` itself.
 
 Public API:
-    walking_matrix(venue_id, *, step_free=False) -> WalkingMatrix
+    walking_matrix(venue_id, *, step_free=False, graph_version=None) -> WalkingMatrix
     walking_minutes(from_exhibit_id, to_exhibit_id, *, step_free=False) -> float
     venue_graph_changed(*, venue_ids=(), hall_ids=()) -> None
     clear_walking_cache() -> None
@@ -84,11 +84,17 @@ class WalkingMatrix:
         return bool(np.isfinite(self.minutes).all())
 
 
-def walking_matrix(venue_id: int, *, step_free: bool = False) -> WalkingMatrix:
-    """The venue's walking matrix, computed once per graph version and process."""
+def walking_matrix(venue_id: int, *, step_free: bool = False, graph_version: int | None = None) -> WalkingMatrix:
+    """The venue's walking matrix, computed once per graph version and process.
+
+    A caller that has just read the venue's `graph_version` (with the exhibit it starts from) passes it
+    and saves the query.
+    """
     # Read the version before the graph: a concurrent change then at worst caches newer data under the
     # old version, which nobody asks for once the new version is committed.
-    version = Venue.objects.filter(pk=venue_id).values_list("graph_version", flat=True).first()
+    version = graph_version
+    if version is None:
+        version = Venue.objects.filter(pk=venue_id).values_list("graph_version", flat=True).first()
     if version is None:
         raise Venue.DoesNotExist(f"No venue {venue_id}.")
     key = (venue_id, version, step_free)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
+from django.db.models import F
 from rest_framework import status
 
 from emotions.models import Capture, EmotionEvent, Visitor
@@ -118,7 +119,18 @@ def exhibit_resolve(reference: str | int, *, field: str = "exhibit") -> Exhibit:
     An exhibit taken off display cannot start, end or anchor a visit, as it cannot take a selfie either.
     """
     text = str(reference).strip()
-    exhibit = Exhibit.objects.select_related("hall").filter(reference_q(text)).first()
+    # The venue's versions come along (one query, not three): they key the cached ranking inputs and
+    # walking matrix, and are read before those inputs as venue_ranking_data requires.
+    exhibit = (
+        Exhibit.objects.select_related("hall")
+        .annotate(
+            venue_catalogue_version=F("hall__venue__catalogue_version"),
+            venue_profile_version=F("hall__venue__profile_version__version"),
+            venue_graph_version=F("hall__venue__graph_version"),
+        )
+        .filter(reference_q(text))
+        .first()
+    )
     if exhibit is None:
         raise ApiError("unknown_exhibit", f"{field}: there is no exhibit {text!r}.")
     if not exhibit.is_active:
@@ -238,6 +250,16 @@ def _remember(cache: OrderedDict[tuple[Any, ...], _T], key: tuple[Any, ...], val
             cache.popitem(last=False)
 
 
+def resolved_versions(exhibit: Exhibit) -> tuple[int, int]:
+    """(catalogue version, published-profiles version) of the venue of an exhibit from `exhibit_resolve`."""
+    return int(exhibit.venue_catalogue_version), int(exhibit.venue_profile_version or 0)  # type: ignore[attr-defined]
+
+
+def resolved_graph_version(exhibit: Exhibit) -> int:
+    """`Venue.graph_version` of the venue of an exhibit from `exhibit_resolve`."""
+    return int(exhibit.venue_graph_version)  # type: ignore[attr-defined]
+
+
 def venue_versions(venue_id: int) -> tuple[int, int]:
     """(catalogue version, published-profiles version) of a venue, in one indexed query."""
     row = Venue.objects.filter(pk=venue_id).values_list("catalogue_version", "profile_version__version").first()
@@ -246,15 +268,18 @@ def venue_versions(venue_id: int) -> tuple[int, int]:
     return int(row[0]), int(row[1] or 0)
 
 
-def venue_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
+def venue_ranking_data(
+    venue_id: int, *, labels: Sequence[str], language: str = "", versions: tuple[int, int] | None = None
+) -> VenueRankingData:
     """The venue's ranking inputs, cached per process until its catalogue or a published snapshot changes.
 
-    A request costs one query for the two versions while nothing changed; after a snapshot is published
-    only the snapshots' float vectors are read again (no JSON), after a staff edit the catalogue too.
+    While nothing changed a request costs no query when the caller passes the `versions` it has just read
+    (`resolved_versions`), else one; after a snapshot is published only the snapshots' float vectors are
+    read again (no JSON), after a staff edit the catalogue too.
     """
     # Versions first, data second: a concurrent change then at worst caches newer data under the older
     # versions, which nobody asks for once the change is committed.
-    catalogue_version, profile_version = venue_versions(venue_id)
+    catalogue_version, profile_version = venue_versions(venue_id) if versions is None else versions
     labels = tuple(labels)
     strength, confidence = settings.RECOMMENDATIONS_PRIOR_STRENGTH, settings.RECOMMENDATIONS_PRIOR_CONFIDENCE
     k = disclosure.min_group_size()
@@ -446,11 +471,12 @@ def recommendations_for(
     labels = model_labels()
     current = exhibit_resolve(from_exhibit, field="from_exhibit")
     desired, _names = desired_emotions_resolve(emotions, visitor, labels)
-    data = venue_ranking_data(current.hall.venue_id, labels=labels, language=visitor.language)
+    venue_id = current.hall.venue_id
+    data = venue_ranking_data(venue_id, labels=labels, language=visitor.language, versions=resolved_versions(current))
     n = len(data.exhibits)
     if n == 0:
         return []
-    matrix = walking_matrix(current.hall.venue_id, step_free=step_free)
+    matrix = walking_matrix(venue_id, step_free=step_free, graph_version=resolved_graph_version(current))
     origin = matrix.index_of(current.pk)
     if origin is None:
         raise ApiError("unknown_exhibit", "from_exhibit: not part of a walking graph.", status.HTTP_400_BAD_REQUEST)

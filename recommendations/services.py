@@ -165,14 +165,16 @@ def route_plan(
         for field, exhibit in (("start_exhibit", start), ("end_exhibit", end)):
             if exhibit is not None and not exhibit.hall.is_step_free:
                 raise ApiError("not_step_free", f"{field}: {exhibit.title!r} is in a hall that is not step-free.")
-    data = selectors.venue_ranking_data(venue_id, labels=labels, language=visitor.language)
+    data = selectors.venue_ranking_data(
+        venue_id, labels=labels, language=visitor.language, versions=selectors.resolved_versions(start)
+    )
     # Start and end may be inactive (a closed room by the exit): they join the problem as extra rows.
     extra = [e for e in (start, end) if e is not None and e.pk not in data.index]
     extra = list({e.pk: e for e in extra}.values())
     ids = [e.id for e in data.exhibits] + [e.pk for e in extra]
     summaries = data.exhibits + [_summary(e) for e in extra]
     row_of = {pk: i for i, pk in enumerate(ids)}
-    matrix = walking_matrix(venue_id, step_free=step_free)
+    matrix = walking_matrix(venue_id, step_free=step_free, graph_version=selectors.resolved_graph_version(start))
     walking = np.asarray(matrix.submatrix(ids), dtype=np.float64)
     sensitivity = selectors.visitor_sensitivity(visitor, data)
     relevance = ranking.relevance_scores(ranking.personalised_profiles(data.profiles, sensitivity), desired)

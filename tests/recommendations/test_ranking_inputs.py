@@ -25,8 +25,13 @@ from tests.recommendations.factories import EmotionEventFactory, VisitorFactory
 pytestmark = pytest.mark.django_db
 
 
-def json_ranking_data(venue_id: int, *, labels: Sequence[str], language: str = "") -> VenueRankingData:
-    """The ranking inputs as computed before issue 17: every JSON snapshot, prior and translation decoded per load."""
+def json_ranking_data(
+    venue_id: int, *, labels: Sequence[str], language: str = "", versions: tuple[int, int] | None = None
+) -> VenueRankingData:
+    """The ranking inputs as computed before issue 17: every JSON snapshot, prior and translation decoded per load.
+
+    `versions` (what the caller read with its exhibit) is ignored: nothing is cached here.
+    """
     strength = settings.RECOMMENDATIONS_PRIOR_STRENGTH
     rows = list(
         Exhibit.objects.filter(hall__venue_id=venue_id, is_active=True)

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from pytest_django.fixtures import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from emotions.models import Visitor
@@ -70,6 +71,31 @@ def test_step_free_visitors_are_not_sent_upstairs_by_stairs(small_venue: SmallVe
     step_free = {item["exhibit"]["id"]: item["walking_minutes"] for item in lift.json()["results"]}
     assert minutes[small_venue.upstairs.pk] == pytest.approx(4.5)
     assert step_free[small_venue.upstairs.pk] == pytest.approx(14.0)
+
+
+def test_a_request_where_nothing_changed_reads_token_exhibit_and_the_visitors_own_history_only(
+    small_venue: SmallVenue, visitor_client: APIClient, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    query: dict[str, str | int] = {"from_exhibit": small_venue.start.pk, "emotions": "happy"}
+    assert visitor_client.get(URL, query).status_code == 200  # fills the process's caches
+    # Token, exhibit with its venue's versions, visited exhibits, own events: the cached ranking inputs and
+    # walking matrix are checked against the versions that came with the exhibit, not in queries of their own.
+    with django_assert_num_queries(4):
+        assert visitor_client.get(URL, query).status_code == 200
+
+
+def test_a_changed_passage_is_walked_by_the_next_request(small_venue: SmallVenue, visitor_client: APIClient) -> None:
+    query: dict[str, str | int] = {"from_exhibit": small_venue.start.pk, "emotions": "happy", "limit": 50}
+    before = {
+        item["exhibit"]["id"]: item["walking_minutes"] for item in visitor_client.get(URL, query).json()["results"]
+    }
+    small_venue.stairs.walking_seconds = 330  # 5 minutes more on the stairs
+    small_venue.stairs.save()
+    after = {
+        item["exhibit"]["id"]: item["walking_minutes"] for item in visitor_client.get(URL, query).json()["results"]
+    }
+    assert after[small_venue.upstairs.pk] == pytest.approx(before[small_venue.upstairs.pk] + 5.0)
+    assert after[small_venue.smiles.pk] == before[small_venue.smiles.pk]
 
 
 def test_each_item_has_the_documented_fields_and_a_reason_about_expressions(
