@@ -9,7 +9,7 @@ of 10 halls on 2 floors with 200 exhibits, 20 000 visitors and N captures + emot
 generated in bulk by SQL, then publishes the profile snapshots with `rebuild_emotion_profiles`' service.
 Requests go through the full Django stack (middleware, token auth, serializers) in process with
 DEBUG off, one at a time. Recommendations are timed three ways: nothing changed since the last request
-(the process's cached ranking inputs are current: one query checks their versions), a snapshot was
+(the process's cached ranking inputs are current: their versions come with the exhibit), a snapshot was
 published before every request (the venue's float vectors are read again), and a cold process before every
 request (catalogue and vectors read again). Then routes, and storing one event through the ORM (capture,
 event, signals: the publication check and the report row). Each line: p50/p95/p99 and SQL queries.
