@@ -145,6 +145,9 @@ class _Arcs:
         self.value = np.concatenate([[0.0], problem.value[self.nodes], [0.0]])
         # Arrival cost: walking to j plus j's dwell, so a path's cost is a plain sum of arcs.
         self.cost = self.walk + self.dwell[np.newaxis, :]
+        # Rows of the transpose are the columns of `cost`: gathering a few of them beats gathering every
+        # candidate's row to read a few columns.
+        self.cost_to = np.ascontiguousarray(self.cost.T)
         self.sink = k + 1
         self.budget = problem.budget
         # Candidates worth inserting, and whether 2-opt's delta (walking only) is exact.
@@ -308,7 +311,7 @@ def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random
     capacity = arcs_now + min(pool.size, 16)
     # extra[c, e]: minutes of detouring through pool[c] on arc e, arcs listed by the node they leave (`tails`).
     extra: FloatArray = np.empty((pool.size, capacity))
-    extra[:, :arcs_now] = arcs.cost[a][:, pool].T + arcs.cost[pool][:, b] - arcs.cost[a, b]
+    extra[:, :arcs_now] = (arcs.cost[a][:, pool] + arcs.cost_to[b][:, pool] - arcs.cost[a, b][:, None]).T
     best_arc = np.argmin(extra[:, :arcs_now], axis=1)
     rows = np.arange(pool.size)
     best = extra[rows, best_arc]
@@ -323,7 +326,7 @@ def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random
         # Perturbed ratios diversify the rebuilt routes of the local search.
         weight = weight * rng.uniform(0.5, 1.5, pool.size)
     waiting = np.ones(pool.size, dtype=bool)
-    cost = arcs.cost
+    cost, cost_to = arcs.cost, arcs.cost_to
     while True:
         feasible = waiting & (best <= slack + EPS)
         if not feasible.any():
@@ -341,8 +344,8 @@ def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random
             tails = np.concatenate([tails, np.empty(capacity, dtype=np.int64)])
             capacity *= 2
         # Arc `arc` becomes tail -> node, a new arc node -> head is appended.
-        first = cost[tail, pool] + cost[pool, node] - cost[tail, node]
-        second = cost[node, pool] + cost[pool, head] - cost[node, head]
+        first = cost[tail][pool] + cost_to[node][pool] - cost[tail, node]
+        second = cost[node][pool] + cost_to[head][pool] - cost[node, head]
         extra[:, arc] = first
         extra[:, arcs_now] = second
         tails[arcs_now] = node
@@ -374,7 +377,7 @@ def _replace(arcs: _Arcs, path: list[int], free: BoolArray) -> tuple[list[int], 
         if not pool.size:
             break
         # delta[pos, c]: minutes after replacing stop `pos` by candidate c between the same neighbours.
-        delta = arcs.cost[prev][:, pool] + arcs.cost[pool][:, nxt].T
+        delta = arcs.cost[prev][:, pool] + arcs.cost_to[nxt][:, pool]
         delta -= (arcs.cost[prev, stop] + arcs.cost[stop, nxt])[:, None]
         gain = arcs.value[pool][None, :] - arcs.value[stop][:, None]
         gain[(cost + delta > arcs.budget + EPS) | (gain <= EPS)] = -np.inf
