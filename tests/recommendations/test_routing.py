@@ -86,6 +86,19 @@ def test_the_search_stops_once_it_stops_improving_not_when_the_clock_runs_out() 
     assert route.stats["seconds"] < 5
 
 
+def test_gains_below_the_minimum_are_kept_but_do_not_prolong_the_search() -> None:
+    problem = random_problem(120, 3, budget=60)
+    every_gain = solve_ils(problem, time_limit_s=30, patience=10, min_gain=0.0)
+    # No gain is 100% of the route: the search stops after its first 10 perturbations, whatever they found.
+    no_gain = solve_ils(problem, time_limit_s=30, patience=10, min_gain=1.0)
+    assert no_gain.stats["iterations"] == 10
+    assert no_gain.stats["last_improvement"] == 0
+    assert every_gain.stats["iterations"] > 10  # on this venue some perturbation does improve the route
+    assert no_gain.value <= every_gain.value
+    first_ten = solve_ils(problem, time_limit_s=30, max_iterations=10, patience=None)
+    assert no_gain.value == first_ten.value  # improvements within those 10 were kept
+
+
 def test_a_problem_always_gets_the_same_route() -> None:
     problem = random_problem(80, 5, budget=45, end=4)
     first = solve_ils(problem, time_limit_s=30)
