@@ -248,7 +248,7 @@ RECOMMENDATIONS_DIVERSITY = env.float("RECOMMENDATIONS_DIVERSITY", default=0.15)
 # Below this many (published, bucketed) visitors a reason line cites the curators' expectation instead.
 RECOMMENDATIONS_MIN_EVIDENCE = env.int("RECOMMENDATIONS_MIN_EVIDENCE", default=5)
 # Route search (recommendations.routing): it stops after ROUTE_ILS_PATIENCE perturbations in a row without
-# a better route; ROUTE_TIME_LIMIT_SECONDS is only the safety net on an overloaded machine.
+# a route at least 0.1% better (routing.ILS_MIN_GAIN); ROUTE_TIME_LIMIT_SECONDS is only the safety net.
 ROUTE_ILS_PATIENCE = env.int("ROUTE_ILS_PATIENCE", default=30)
 ROUTE_TIME_LIMIT_SECONDS = env.float("ROUTE_TIME_LIMIT_SECONDS", default=0.15)
 ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
