@@ -20,6 +20,7 @@ import argparse
 import os
 import statistics
 import time
+from typing import Any
 
 import django_bench
 
@@ -34,7 +35,7 @@ from django_bench import FER_LABELS, percentile  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from emotions import classifier  # noqa: E402
-from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor  # noqa: E402
+from emotions.models import Capture, EmotionEvent, Visitor  # noqa: E402
 from exhibits.models import Exhibit, Hall, Venue  # noqa: E402
 from reports.models import ReportEvent  # noqa: E402
 from reports.permissions import ANALYSTS_GROUP  # noqa: E402
@@ -110,19 +111,24 @@ def vacuum_analyze() -> None:
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
-def time_requests(client: Client, url: str, params: dict[str, str], repeat: int) -> tuple[float, float, int]:
-    """p50 and p95 in ms over `repeat` requests (after one warm-up), and the number of groups returned."""
-    response = client.get(url, params)
-    assert response.status_code == 200, response.content[:300]
-    body = response.json()
-    groups = len(body.get("groups", body.get("exhibits", [])))
+def time_requests(client: Client, url: str, params: dict[str, str], repeat: int) -> tuple[list[float], int, int]:
+    """Milliseconds of `repeat` requests (after one warm-up), groups returned and SQL statements per request."""
+    csv = params.get("format") == "csv"
+
+    def fetch() -> Any:
+        response = client.get(url, params)
+        assert response.status_code == 200, response.content[:300] if not csv else response.status_code
+        return b"".join(response.streaming_content) if csv else response.json()  # type: ignore[attr-defined]
+
+    body = fetch()
+    queries = django_bench.count_queries(fetch)
+    groups = body.count(b"\n") - 1 if csv else len(body.get("groups", body.get("exhibits", [])))
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        response = client.get(url, params)
+        fetch()
         times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    return percentile(times, 50), percentile(times, 95), groups
+    return times, groups, queries
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -178,43 +184,29 @@ def main(argv: list[str] | None = None) -> None:
         f"\n{n_events:,} events, {Visitor.objects.count():,} visitors; {args.repeat} requests each; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
     )
-    print("| request | groups | p50 ms | p95 ms |\n|---|---|---|---|")
+    print("| request | groups | p50 ms | p95 ms | p99 ms | SQL queries |\n|---|---|---|---|---|---|")
     for name, url, params in cases:
-        if params.get("format") == "csv":
-            client.get(url, params)
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                b"".join(client.get(url, params).streaming_content)  # type: ignore[attr-defined]
-                times.append((time.perf_counter() - started) * 1000)
-            p50, p95, groups = percentile(times, 50), percentile(times, 95), 200
-        else:
-            p50, p95, groups = time_requests(client, url, params, args.repeat)
-        print(f"| {name} | {groups} | {p50:.0f} | {p95:.0f} |", flush=True)
+        times, groups, queries = time_requests(client, url, params, args.repeat)
+        print(
+            f"| {name} | {groups} | {percentile(times, 50):.0f} | {percentile(times, 95):.0f} "
+            f"| {percentile(times, 99):.0f} | {queries} |",
+            flush=True,
+        )
 
     # What the projection costs on the write path: one event stored through the ORM (signals fire).
     visitor = Visitor.objects.create(
         consent_emotion_analysis=True, consent_given_at=timezone.now(), consent_version="b"
     )
     exhibit = Exhibit.objects.filter(hall=hall).earliest("pk")
-    times = []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        with transaction.atomic():
-            capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
-            EmotionEvent.objects.create(
-                capture=capture,
-                visitor=visitor,
-                exhibit=exhibit,
-                label="happy",
-                confidence=0.9,
-                scores={"happy": 0.9, "sad": 0.1},
-                model_version="bench",
-            )
-        times.append((time.perf_counter() - started) * 1000)
+    labels = classifier.active_labels()
+    queries = django_bench.count_queries(
+        lambda: django_bench.store_one_event(visitor=visitor, exhibit=exhibit, labels=labels)
+    )
+    times = [django_bench.store_one_event(visitor=visitor, exhibit=exhibit, labels=labels) for _ in range(args.repeat)]
     print(
         f"\nstoring one event (capture + event + signals, incl. the report row): "
-        f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms"
+        f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 95):.1f} ms, "
+        f"p99 {percentile(times, 99):.1f} ms; {queries} SQL queries"
     )
     visitor.delete()
 

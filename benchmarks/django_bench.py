@@ -3,7 +3,7 @@
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +42,45 @@ def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100) of `values` (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def store_one_event(*, visitor: Any, exhibit: Any, labels: Sequence[str], label: str = "happy") -> float:
+    """Milliseconds to store one event the way the worker does: capture + event in one transaction, signals firing.
+
+    The one write-path timing of the benchmarks (reports, recommendations): every receiver on the
+    event (report projection and rollups, profile snapshot check) runs inside it.
+    """
+    from django.db import transaction
+
+    from emotions.models import Capture, CaptureStatus, EmotionEvent
+
+    others = (1.0 - 0.9) / max(1, len(labels) - 1)
+    scores = {name: (0.9 if name == label else others) for name in labels}
+    started = time.perf_counter()
+    with transaction.atomic():
+        capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
+        EmotionEvent.objects.create(
+            capture=capture,
+            visitor=visitor,
+            exhibit=exhibit,
+            label=label,
+            confidence=0.9,
+            scores=scores,
+            model_version="bench",
+        )
+    return (time.perf_counter() - started) * 1000
+
+
+def count_queries(call: Callable[[], object]) -> int:
+    """SQL statements one call executes."""
+    from django.db import connection
+
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        call()
+    return len(executed)
