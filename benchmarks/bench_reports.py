@@ -37,7 +37,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from emotions import classifier  # noqa: E402
 from emotions.models import Capture, EmotionEvent, Visitor  # noqa: E402
 from exhibits.models import Exhibit, Hall, Venue  # noqa: E402
-from reports.models import ReportEvent  # noqa: E402
+from reports.models import ReportEvent, ReportRollup, ReportVisitorNumber  # noqa: E402
 from reports.permissions import ANALYSTS_GROUP  # noqa: E402
 from reports.services import report_events_rebuild  # noqa: E402
 
@@ -107,7 +107,7 @@ def generate_events(total: int, n_visitors: int, batch: int = 200_000) -> None:
 def vacuum_analyze() -> None:
     """What autovacuum does after a bulk load: statistics and the visibility map."""
     with connection.cursor() as cursor:
-        for model in (Visitor, Capture, EmotionEvent, ReportEvent):
+        for model in (Visitor, Capture, EmotionEvent, ReportEvent, ReportRollup, ReportVisitorNumber):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--visitors", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--generate-only", action="store_true", help="build the data (if needed) and stop")
     args = parser.parse_args(argv)
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
     call_command("migrate", verbosity=0)
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"VACUUM ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
     n_events, n_rows = EmotionEvent.objects.count(), ReportEvent.objects.count()
     assert n_events == n_rows, f"{n_events} events but {n_rows} report rows"
+    if args.generate_only:
+        return
     try:
         classifier.active_labels()
     except Exception as exc:  # no checkpoint in this checkout: reports only need the label names

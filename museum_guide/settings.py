@@ -256,6 +256,9 @@ ROUTE_MAX_BUDGET_MINUTES = env.float("ROUTE_MAX_BUDGET_MINUTES", default=720.0)
 # k of museum_guide.disclosure: no published number (report group or cell, exhibit profile snapshot)
 # describes fewer distinct visitors than this.
 REPORT_MIN_GROUP_SIZE = env.int("REPORT_MIN_GROUP_SIZE", default=5)
+# Reports read pre-aggregated rollups (reports.rollups, PostgreSQL only) instead of every report row;
+# off: every report counts the per-event projection (SQLite always does).
+REPORT_ROLLUPS = env.bool("REPORT_ROLLUPS", default=True)
 
 # Selfies of one visitor waiting or being read at once; another upload gets 429 until one finishes, so one
 # phone cannot fill the worker queue ahead of everybody else.

@@ -67,6 +67,8 @@ class ReportEvent(models.Model):
             _group_index("local_date", "report_date_visitor_idx"),
             _group_index("local_hour", "report_hour_visitor_idx"),
             _group_index("local_weekday", "report_weekday_visitor_idx"),
+            # Erasure: which of a deleted row's rollup buckets still hold the visitor (reports.rollups).
+            models.Index(fields=["visitor_id", "venue"], name="report_visitor_venue_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(local_hour__lte=23), name="report_local_hour_0_23"),
@@ -82,3 +84,72 @@ class ReportEvent(models.Model):
     def check(cls, **kwargs: Any) -> list[CheckMessage]:
         """Model checks, minus SQLite's note that it ignores INCLUDE columns (the key index still serves)."""
         return [message for message in super().check(**kwargs) if message.id != "models.W040"]
+
+
+class ReportVisitorNumber(models.Model):
+    """A small integer per visitor with report rows, so that rollups can hold sets of visitors as bitmaps.
+
+    Deleted with the visitor's last report row (erasure), so no pseudonym outlives the visitor's events.
+    """
+
+    number = models.BigAutoField(primary_key=True)
+    visitor_id = models.UUIDField(unique=True)
+
+    def __str__(self) -> str:
+        return f"Report visitor number {self.number}"
+
+
+class RollupLevel(models.IntegerChoices):
+    """Grains of the report rollups (reports.rollups): the coarsest one that has a query's columns serves it.
+
+    Each also keeps label and source; the date ones keep the weekday, the exhibit ones hall and venue.
+    """
+
+    EXHIBIT = 1, "exhibit"
+    VENUE_HOUR = 2, "venue x local hour"
+    VENUE_DAY = 3, "venue x local date"
+    VENUE_DAY_HOUR = 4, "venue x local date x local hour"
+    EXHIBIT_DAY = 5, "exhibit x local date"
+    HALL_HOUR = 6, "hall x local hour"
+    HALL_DAY = 7, "hall x local date"
+    EXHIBIT_HOUR = 8, "exhibit x local hour"
+
+
+class ReportRollup(models.Model):
+    """Report rows pre-aggregated at one grain (PostgreSQL): counts, sums and the exact set of visitors.
+
+    Kept equal to ReportEvent in the same transactions (reports.rollups): an event adds to one bucket
+    per level, a deleted report row subtracts. `visitors` is a serialized Roaring bitmap of
+    ReportVisitorNumber numbers, so distinct visitors of any union of buckets are counted exactly.
+    Columns a level does not have are NULL.
+    """
+
+    bucket = models.CharField(max_length=96, primary_key=True)
+    level = models.PositiveSmallIntegerField(choices=RollupLevel.choices)
+    exhibit = models.ForeignKey(
+        "exhibits.Exhibit", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    hall = models.ForeignKey(
+        "exhibits.Hall", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    venue = models.ForeignKey("exhibits.Venue", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    local_date = models.DateField(null=True)
+    local_hour = models.PositiveSmallIntegerField(null=True)
+    local_weekday = models.PositiveSmallIntegerField(null=True)
+    label = models.CharField(max_length=32)
+    source = models.CharField(max_length=8)
+    events = models.PositiveIntegerField()
+    confidence_sum = models.FloatField()
+    key_sum = models.BigIntegerField()
+    visitors = models.BinaryField()
+
+    class Meta:
+        ordering = ["bucket"]
+        indexes = [
+            models.Index(fields=["level", "venue", "local_date"], name="rollup_level_venue_date_idx"),
+            models.Index(fields=["level", "hall", "local_date"], name="rollup_level_hall_date_idx"),
+            models.Index(fields=["level", "exhibit", "local_date"], name="rollup_level_exhibit_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report rollup {self.bucket}"

@@ -1,19 +1,20 @@
-"""Signal receivers that keep the report projection equal to the events and the catalogue.
+"""Signal receivers that keep the report projection (and its rollups) equal to the events and the catalogue.
 
-Deletions need no receiver: a report row is CASCADE-deleted with its event (visitor erasure,
-exhibit removal), inside the same transaction.
+A report row is CASCADE-deleted with its event (visitor erasure, exhibit removal), inside the same
+transaction; its post_delete takes it out of the rollups in that transaction too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from emotions.models import EmotionEvent
+from emotions.models import EmotionEvent, Visitor
 from exhibits.models import Exhibit, Hall, Venue
-from reports.models import ReportEvent
+from reports.models import ReportEvent, ReportVisitorNumber
+from reports.rollups import rollups_enabled, rollups_remove
 from reports.services import report_event_record, report_events_refresh_placement
 
 
@@ -24,6 +25,19 @@ def event_saved(
     """A new event gets its report row in the same transaction."""
     if created and not raw:
         report_event_record(event=instance)
+
+
+@receiver(post_delete, sender=ReportEvent, dispatch_uid="reports.row_deleted")
+def row_deleted(sender: type[ReportEvent], instance: ReportEvent, **kwargs: Any) -> None:
+    """A deleted report row leaves the rollups in the deleting transaction."""
+    if rollups_enabled():
+        rollups_remove(row=instance)
+
+
+@receiver(post_delete, sender=Visitor, dispatch_uid="reports.visitor_deleted")
+def visitor_deleted(sender: type[Visitor], instance: Visitor, **kwargs: Any) -> None:
+    """An erased visitor's rollup number goes too (their rows left the rollups just before, same transaction)."""
+    ReportVisitorNumber.objects.filter(visitor_id=instance.pk).delete()
 
 
 @receiver(pre_save, sender=Venue, dispatch_uid="reports.venue_saving")

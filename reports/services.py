@@ -14,6 +14,7 @@ from emotions.models import EmotionEvent
 from exhibits.models import Exhibit, Hall, Venue
 from museum_guide.disclosure import record_key, record_key_prefix
 from reports.models import ReportEvent
+from reports.rollups import rollups_add, rollups_enabled, rollups_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def report_event_record(*, event: EmotionEvent) -> ReportEvent:
     exhibit = Exhibit.objects.select_related("hall__venue").get(pk=event.exhibit_id)
     row = _report_row(event, exhibit, record_key_prefix())
     row.save(force_insert=True)
+    if rollups_enabled():
+        rollups_add(row=row)
     return row
 
 
@@ -67,8 +70,14 @@ def report_events_rebuild(*, exhibit_ids: Iterable[int] | None = None) -> int:
     """
     ids = None if exhibit_ids is None else sorted(set(exhibit_ids))
     stale = ReportEvent.objects.all() if ids is None else ReportEvent.objects.filter(exhibit_id__in=ids)
-    stale.delete()
+    venues = set(stale.values_list("venue_id", flat=True).distinct())
+    # One DELETE without per-row signals: the rollups of the venues concerned are rebuilt below instead.
+    stale._raw_delete(stale.db)
     written = _rebuild_in_sql(ids) if connection.vendor == "postgresql" else _rebuild_in_python(ids)
+    if rollups_enabled():
+        if ids is not None:
+            venues |= set(ReportEvent.objects.filter(exhibit_id__in=ids).values_list("venue_id", flat=True).distinct())
+        rollups_rebuild(venue_ids=None if ids is None else venues)
     logger.info("report rows rebuilt: %d (exhibits: %s)", written, "all" if ids is None else len(ids))
     return written
 

@@ -30,12 +30,18 @@ def _active_labels(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def event_at(
-    moment: datetime, *, exhibit: Exhibit, visitor: Visitor, label: str = "happy", confidence: float = 0.8
+    moment: datetime,
+    *,
+    exhibit: Exhibit,
+    visitor: Visitor,
+    label: str = "happy",
+    confidence: float = 0.8,
+    source: str = "server",
 ) -> EmotionEvent:
     """An emotion event created (through the normal save and its signals) at the given moment."""
     with mock.patch("django.utils.timezone.now", return_value=moment):
         event: EmotionEvent = EmotionEventFactory.create(
-            capture__visitor=visitor, capture__exhibit=exhibit, label=label, confidence=confidence
+            capture__visitor=visitor, capture__exhibit=exhibit, label=label, confidence=confidence, source=source
         )
     assert event.created_at == moment
     return event

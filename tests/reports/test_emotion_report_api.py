@@ -9,9 +9,7 @@ import pytest
 from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
-from emotions.models import EmotionEvent
 from museum_guide.disclosure import NOISE_RANGE
-from reports.models import ReportEvent
 from tests.emotions.factories import VisitorFactory
 from tests.exhibits.factories import ExhibitFactory, HallFactory, VenueFactory
 from tests.reports.conftest import LABELS, Scene, event_at
@@ -185,10 +183,8 @@ def test_the_source_filter_separates_phone_readings_from_server_readings(get_rep
     exhibit = ExhibitFactory.create()
     moment = datetime(2025, 4, 1, 10, tzinfo=UTC)
     for index in range(12):
-        event = event_at(moment, exhibit=exhibit, visitor=VisitorFactory.create(), label="happy")
-        if index < 6:
-            EmotionEvent.objects.filter(pk=event.pk).update(source="device")
-            ReportEvent.objects.filter(event=event).update(source="device")
+        source = "device" if index < 6 else "server"
+        event_at(moment, exhibit=exhibit, visitor=VisitorFactory.create(), label="happy", source=source)
 
     whole = get_report(group_by="exhibit")["groups"][0]
     device = get_report(group_by="exhibit", source="device")["groups"][0]
