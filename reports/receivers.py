@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from emotions.models import EmotionEvent, Visitor
 from exhibits.models import Exhibit, Hall, Venue
 from reports.models import ReportEvent, ReportVisitorNumber
-from reports.rollups import rollups_enabled, rollups_remove
+from reports.rollups import rollups_enabled, rollups_lock_visitor, rollups_remove
 from reports.services import report_event_record, report_events_refresh_placement
 
 
@@ -32,6 +32,13 @@ def row_deleted(sender: type[ReportEvent], instance: ReportEvent, **kwargs: Any)
     """A deleted report row leaves the rollups in the deleting transaction."""
     if rollups_enabled():
         rollups_remove(row=instance)
+
+
+@receiver(pre_delete, sender=Visitor, dispatch_uid="reports.visitor_deleting")
+def visitor_deleting(sender: type[Visitor], instance: Visitor, **kwargs: Any) -> None:
+    """Before an erasure deletes the visitor's rows: lock their rollup buckets in order (no deadlocks)."""
+    if rollups_enabled():
+        rollups_lock_visitor(visitor_id=instance.pk)
 
 
 @receiver(post_delete, sender=Visitor, dispatch_uid="reports.visitor_deleted")

@@ -147,6 +147,22 @@ def rollups_add(*, row: ReportEvent) -> None:
         _set_visitors(cursor, updates)
 
 
+def rollups_lock_visitor(*, visitor_id: Any) -> None:
+    """Lock, in bucket order, every bucket holding the visitor's rows, before an erasure deletes them.
+
+    The erasure then subtracts row after row from buckets it already holds, so it cannot deadlock with
+    writers, which lock the buckets of their one event in the same order.
+    """
+    rows = ReportEvent.objects.filter(visitor_id=visitor_id).values(*_ALL_COLUMNS, "label", "source")
+    buckets = sorted({bucket[0] for row in rows for bucket in _buckets(row)})
+    if buckets:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {ReportRollup._meta.db_table} WHERE bucket = ANY(%s) ORDER BY bucket FOR UPDATE",
+                [buckets],
+            )
+
+
 def rollups_remove(*, row: ReportEvent) -> None:
     """Take a deleted report row out of its buckets (in the deleting transaction, after the rows are gone).
 
@@ -157,9 +173,12 @@ def rollups_remove(*, row: ReportEvent) -> None:
     values = _row_dict(row)
     buckets = [bucket[0] for bucket in _buckets(values)]
     with connection.cursor() as cursor:
+        # Locks taken in bucket order, as writers take them (rollups_add), so the two cannot deadlock.
         cursor.execute(
-            f"""UPDATE {table} SET events = events - 1, confidence_sum = confidence_sum - %s, key_sum = key_sum - %s
-                WHERE bucket = ANY(%s) RETURNING bucket, events, visitors""",
+            f"""UPDATE {table} AS r SET events = r.events - 1, confidence_sum = r.confidence_sum - %s,
+                    key_sum = r.key_sum - %s
+                FROM (SELECT bucket FROM {table} WHERE bucket = ANY(%s) ORDER BY bucket FOR UPDATE) AS locked
+                WHERE r.bucket = locked.bucket RETURNING r.bucket, r.events, r.visitors""",
             [row.confidence, row.cell_key, buckets],
         )
         changed = cursor.fetchall()
