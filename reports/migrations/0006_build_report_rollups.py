@@ -21,6 +21,6 @@ def clear(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0005_w17r_report_rollups")]
+    dependencies = [("reports", "0005_report_rollups")]
 
     operations = [migrations.RunPython(build, clear)]
