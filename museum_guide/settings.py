@@ -264,6 +264,10 @@ REPORT_ROLLUPS = env.bool("REPORT_ROLLUPS", default=True)
 # phone cannot fill the worker queue ahead of everybody else.
 CAPTURE_MAX_IN_FLIGHT = env.int("CAPTURE_MAX_IN_FLIGHT", default=3)
 
+# How long the visitor web app waits for a selfie's reading before it offers "Try again" (which looks again
+# for the same capture; nothing is uploaded twice).
+VISIT_POLL_TIMEOUT_SECONDS = env.int("VISIT_POLL_TIMEOUT_SECONDS", default=120)
+
 # Largest API request body (JSON) accepted; the selfie upload has its own CAPTURE_MAX_UPLOAD_BYTES.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=64 * 1024)
 

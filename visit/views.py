@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -24,6 +25,7 @@ def _app_context(language: PageLanguage, exhibit: dict[str, Any] | None) -> dict
         "language_chosen": language.chosen,
         "languages": list(ui_languages()),
         "wishes": list(WISHABLE_EMOTIONS),
+        "poll_timeout_ms": settings.VISIT_POLL_TIMEOUT_SECONDS * 1000,
     }
     return page_context(language) | {"config": config}
 

@@ -51,6 +51,27 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
+@dataclass(frozen=True)
+class PhoneScreen:
+    """A viewport in CSS pixels and the phone's text size (2.0: the 200% of WCAG 1.4.4)."""
+
+    width: int
+    height: int
+    text_scale: float = 1.0
+
+
+def text_scale_script(scale: float) -> str:
+    """An init script that scales the root font size the way a phone's text-size setting does."""
+    css = f"html {{ font-size: {scale * 100:g}% !important; }}"
+    return f"""
+document.addEventListener("DOMContentLoaded", () => {{
+  const style = document.createElement("style");
+  style.textContent = {css!r};
+  document.head.append(style);
+}});
+"""
+
+
 def in_thread(query: Callable[[], T]) -> T:
     """Run an ORM query from inside the Playwright block (its event loop makes Django refuse sync queries)."""
     with ThreadPoolExecutor(max_workers=1) as pool:

@@ -27,6 +27,8 @@ from tests.visit.browser import (
     STATUS_LOG_SCRIPT,
     TIMEOUT_MS,
     Phone,
+    PhoneScreen,
+    text_scale_script,
 )
 
 
@@ -83,14 +85,20 @@ def phone_locale() -> str:
 
 
 @pytest.fixture
-def phone(live_server: LiveServer, phone_locale: str) -> Iterator[Phone]:
-    """A fresh browser profile (empty localStorage) on a 390x844 touch screen."""
+def phone_screen() -> PhoneScreen:
+    """The phone's screen: 390x844 at the default text size; a test may parametrize a narrow one, larger text."""
+    return PhoneScreen(PHONE_WIDTH, PHONE_HEIGHT)
+
+
+@pytest.fixture
+def phone(live_server: LiveServer, phone_locale: str, phone_screen: PhoneScreen) -> Iterator[Phone]:
+    """A fresh browser profile (empty localStorage) on a touch screen, 390x844 unless `phone_screen` says else."""
     from playwright.sync_api import ConsoleMessage, expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(
-            viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+            viewport={"width": phone_screen.width, "height": phone_screen.height},
             is_mobile=True,
             has_touch=True,
             locale=phone_locale,
@@ -98,6 +106,8 @@ def phone(live_server: LiveServer, phone_locale: str) -> Iterator[Phone]:
         context.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
         context.add_init_script(STATUS_LOG_SCRIPT)
+        if phone_screen.text_scale != 1:
+            context.add_init_script(text_scale_script(phone_screen.text_scale))
         phone = Phone(context.new_page(), [])
 
         def console(message: ConsoleMessage) -> None:

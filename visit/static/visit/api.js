@@ -83,13 +83,15 @@ export async function download(path) {
 
 /**
  * POST multipart form data with upload progress (fetch cannot report it; XMLHttpRequest can).
- * `onProgress` receives a fraction 0..1.
+ * `onProgress` receives a fraction 0..1; aborting `signal` cancels the upload (ApiError code "cancelled").
  */
-export function upload(path, form, onProgress) {
+export function upload(path, form, onProgress, { signal, extraHeaders = {} } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url(path));
-    for (const [name, value] of Object.entries(headers())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(headers(extraHeaders))) xhr.setRequestHeader(name, value);
+    signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.addEventListener("abort", () => reject(new ApiError(0, "cancelled", "")));
     xhr.responseType = "json";
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);

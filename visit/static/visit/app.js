@@ -1,10 +1,12 @@
 // The visitor web app: consent -> wishes -> exhibit -> selfie -> result, recommendations and a route;
 // plus "my journey" and "my data". Plain ES module, no build step; every text comes from texts.js.
 // Each screen is a history entry (history.js): Back walks the steps, a reload shows the same one.
-import { api, ApiError, config, download, initialExhibit, isAuthError, publicApi, token, upload } from "./api.js";
-import { readOnDevice, setupDeviceMode } from "./device_mode.js";
-import { $, element, percent, setStatus, showError } from "./dom.js";
+import { api, ApiError, config, download, initialExhibit, isAuthError, publicApi, token } from "./api.js";
+import { selfieSender } from "./capture.js";
 import { exhibitFrom } from "./catalogue.js";
+import { setupDeviceMode } from "./device_mode.js";
+import { $, element, setStatus, showError } from "./dom.js";
+import { scrollToScreen, updateExhibitCard } from "./exhibit_card.js";
 import { fillExhibitList, setUpExhibitList } from "./exhibit-list.js";
 import { showExhibitPage } from "./exhibit-page.js";
 import { currentStep, onStepChange, pushStep, replaceStep } from "./history.js";
@@ -13,11 +15,6 @@ import { reconcileLanguage, switchLanguage, tidyAddress } from "./language.js";
 import { fillReading, loadSuggestions, showRoute } from "./result.js";
 import { forgetRouteTicks } from "./route-guide.js";
 import { emotionName, t, uiLanguage, wishHint } from "./texts.js";
-
-const POLL_FIRST_MS = 500;
-const POLL_MAX_MS = 2000;
-const POLL_GIVE_UP_MS = 120000;
-const FINAL_STATUSES = new Set(["done", "no_face", "failed"]);
 
 // Screens that make sense without a visitor; every other one needs the visitor's key.
 const OPEN_SCREENS = new Set(["consent", "deleted"]);
@@ -51,9 +48,7 @@ function show(view, step) {
   for (const panel of document.querySelectorAll("main > section[data-view]")) {
     panel.hidden = panel.dataset.view !== view || (view === "visit" && panel.dataset.step !== step);
   }
-  const card = document.querySelector(".exhibit-card");
-  // The QR code's exhibit card belongs to that exhibit only, not to one chosen from the list since.
-  if (card) card.hidden = view !== "visit" || state.exhibit?.id !== initialExhibit?.id;
+  updateExhibitCard(view, step, state.exhibit);
   const nav = $("nav");
   nav.hidden = !state.visitor;
   for (const button of nav.querySelectorAll("button")) {
@@ -63,7 +58,7 @@ function show(view, step) {
   const current = document.querySelector("main > section[data-view]:not([hidden])");
   const heading = current?.querySelector("h2");
   heading?.focus({ preventScroll: true });
-  window.scrollTo(0, 0); // a new screen starts at the top, with the status line and any error in view
+  scrollToScreen(heading, { top: view === "visit" && step === "consent" });
 }
 
 async function guarded(action) {
@@ -270,6 +265,7 @@ $("exhibit-form").addEventListener("submit", (event) => {
 function showSelfie() {
   $("selfie-exhibit").textContent = t("selfie_at", { title: state.exhibit.title });
   $("consent-off").hidden = state.visitor.consent_emotion_analysis;
+  sender.reset();
   show("visit", "selfie");
 }
 
@@ -283,6 +279,22 @@ $("consent-on").addEventListener("click", () =>
   }),
 );
 
+const sender = selfieSender({
+  exhibit: () => state.exhibit,
+  finished: async (capture) => {
+    captures.set(capture.id, capture);
+    // The visitor may have gone elsewhere meanwhile: the reading then waits in "My journey".
+    if ($("step-selfie").hidden) return;
+    state.capture = capture;
+    state.route = null;
+    await go("result");
+  },
+  failed: (error) => {
+    if (error instanceof ApiError && error.code === "consent_required") $("consent-off").hidden = false;
+    fail(error);
+  },
+});
+
 $("selfie-input").addEventListener("change", (event) => {
   const [file] = event.target.files;
   state.photo = file ?? null;
@@ -291,74 +303,13 @@ $("selfie-input").addEventListener("change", (event) => {
   preview.hidden = !file;
   if (file) preview.src = URL.createObjectURL(file);
   $("selfie-label").textContent = t(file ? "selfie_retake" : "selfie_take");
-  document.querySelector('[data-testid="submit"]').disabled = !file;
+  sender.choose(file);
   showError(null);
 });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForCapture(id) {
-  const started = Date.now();
-  let delay = POLL_FIRST_MS;
-  for (;;) {
-    const capture = await api("GET", `captures/${id}/`);
-    if (FINAL_STATUSES.has(capture.status)) return capture;
-    if (Date.now() - started > POLL_GIVE_UP_MS) throw new ApiError(0, "timeout", "");
-    if (Date.now() - started > 15000) setStatus(t("status_slow"));
-    await sleep(delay);
-    delay = Math.min(delay * 1.5, POLL_MAX_MS);
-  }
-}
-
-/** Upload the photo with progress and wait for the worker's reading. */
-async function uploadAndWait(progress) {
-  $("upload").hidden = false;
-  const form = new FormData();
-  form.append("exhibit", String(state.exhibit.id));
-  form.append("image", state.photo, state.photo.name || "selfie.jpg");
-  setStatus(t("status_uploading", { percent: 0 }));
-  let announced = 0;
-  const accepted = await upload("captures/", form, (fraction) => {
-    progress.value = percent(fraction);
-    // Announce every quarter, not every progress event: screen readers would stutter.
-    if (percent(fraction) >= announced + 25 || fraction === 1) {
-      announced = percent(fraction);
-      setStatus(t("status_uploading", { percent: announced }));
-    }
-  });
-  progress.value = 100;
-  setStatus(t("status_analysing"));
-  return waitForCapture(accepted.id);
-}
-
 $("selfie-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!state.photo) return;
-  const submit = document.querySelector('[data-testid="submit"]');
-  const progress = $("upload-progress");
-  submit.disabled = true;
-  progress.value = 0;
-  guarded(async () => {
-    try {
-      // Read on this phone when the visitor chose so and it can; otherwise (null) upload the photo.
-      const capture = (await readOnDevice(state.photo, state.exhibit.id)) ?? (await uploadAndWait(progress));
-      if (capture.status === "done") {
-        captures.set(capture.id, capture);
-        state.capture = capture;
-        state.route = null;
-        await go("result");
-      } else {
-        setStatus("");
-        showError(capture.status === "no_face" ? "no_face" : capture.error_code || "generic");
-      }
-    } catch (error) {
-      if (error instanceof ApiError && error.code === "consent_required") $("consent-off").hidden = false;
-      throw error;
-    } finally {
-      submit.disabled = !state.photo;
-      $("upload").hidden = true;
-    }
-  });
+  sender.send().catch(fail);
 });
 
 $("skip-selfie").addEventListener("click", () => {
