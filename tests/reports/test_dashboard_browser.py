@@ -182,3 +182,17 @@ def test_a_chosen_emotion_reranks_and_an_empty_range_says_so(page: Page, live_se
     assert "between 1 Jan 2026 and 31 Jan 2026" in page.inner_text("#empty-text")
     assert page.inner_text("#range") == f"1 Jan 2026 {EN_DASH} 31 Jan 2026"
     assert page.inner_text("#totals") == "no events"
+
+
+def test_the_dashboard_passes_axe_on_a_phone_and_at_320_px_with_200_percent_text(page: Page) -> None:
+    from tests.visit.axe import assert_accessible
+
+    page.wait_for_selector("body[data-ready=true]")
+    assert_accessible(page, "dashboard on a phone")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    assert_accessible(page, "dashboard at 320 px, 200% text")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the dashboard needs sideways scrolling: {width} px"
+    page.goto(page.url.replace("/reports/dashboard/", "/reports/login/"))
+    assert_accessible(page, "analysts' sign-in")

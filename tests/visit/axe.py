@@ -19,6 +19,11 @@ BLOCKING_IMPACTS = ("serious", "critical")
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 RUN_OPTIONS = {"runOnly": {"type": "tag", "values": RULE_TAGS}}
 
+# Resolves once every finite animation (a screen's fade-in) has finished; endless ones (a spinner) are skipped.
+SETTLE_JS = """() => Promise.all(document.getAnimations()
+  .filter((animation) => animation.effect?.getTiming().iterations !== Infinity)
+  .map((animation) => animation.finished.catch(() => null)))"""
+
 
 @cache
 def axe_source() -> str:
@@ -32,6 +37,8 @@ def axe_source() -> str:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe on the page as it is now; the serious and critical violations, each with its rule and nodes."""
+    # Screens fade in: colours measured mid-fade would be paler than any visitor sees them for long.
+    page.evaluate(SETTLE_JS)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
     results: dict[str, Any] = page.evaluate("(options) => axe.run(document, options)", RUN_OPTIONS)

@@ -46,6 +46,7 @@ STATUS_LOG_SCRIPT = """
 window.__statusLog = [];
 document.addEventListener("DOMContentLoaded", () => {
   const status = document.getElementById("status");
+  if (!status) return; // an error page has no status line
   new MutationObserver(() => window.__statusLog.push(status.textContent)).observe(status, {childList: true});
 });
 """
