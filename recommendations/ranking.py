@@ -64,6 +64,17 @@ REASON_LINES: dict[str, dict[str, str]] = {
     },
 }
 _ADJECTIVES_BY_LANGUAGE = {"ru": EXPRESSION_ADJECTIVES_RU}
+# What the visitor's own readings changed: said only of an exhibit they moved into the list or up it.
+PERSONAL_LINES: dict[str, dict[str, str]] = {
+    "en": {
+        "more": "In your photos so far you looked {adjective} more often than most visitors, so this moved up.",
+        "other": "Your photos so far moved this up the list.",
+    },
+    "ru": {
+        "more": "По вашим фото вы чаще других посетителей выглядели {adjective}, поэтому этот экспонат выше.",
+        "other": "Ваши фото помогли поднять этот экспонат выше в списке.",
+    },
+}
 
 
 class UnknownEmotionError(ValueError):
@@ -289,3 +300,17 @@ def reason_line(
     if int(np.argmax(profile)) == list(labels).index(label):
         return lines["top"].format(adjective=adjective, percent=percent)
     return lines["share"].format(adjective=adjective, percent=percent)
+
+
+def personal_line(*, label: str, sensitivity: FloatArray, labels: Sequence[str], language: str = "en") -> str:
+    """Why the visitor's own readings moved an exhibit up: the expression they show more than most, if that was it."""
+    lines = PERSONAL_LINES.get(language, PERSONAL_LINES["en"])
+    if float(sensitivity[list(labels).index(label)]) > 1.0:
+        return lines["more"].format(adjective=expression_adjective(label, language))
+    return lines["other"]
+
+
+def moved_up(personal: Sequence[RankedItem], general: Sequence[RankedItem]) -> set[int]:
+    """Rows the visitor's readings brought into the list or placed higher than the same ranking without them."""
+    place = {item.index: position for position, item in enumerate(general)}
+    return {item.index for position, item in enumerate(personal) if position < place.get(item.index, len(general))}

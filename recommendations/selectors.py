@@ -7,6 +7,7 @@ events, so nothing a visitor is shown moves with one other visitor's selfie (mus
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections import OrderedDict
@@ -444,6 +445,7 @@ class Recommendation:
     walking_minutes: float
     expected_emotions: dict[str, float]
     reason: str
+    personal_reason: str = ""  # what the visitor's own readings changed here; empty where they changed nothing
 
 
 def reason_for(data: VenueRankingData, row: int, label: str) -> str:
@@ -486,7 +488,8 @@ def recommendations_for(
     for pk in visitor_visited_exhibit_ids(visitor) | {current.pk}:
         if pk in data.index:
             eligible[data.index[pk]] = False
-    items = ranking.rank(
+    rank = functools.partial(
+        ranking.rank,
         profiles=data.profiles,
         desired=desired,
         labels=data.labels,
@@ -497,8 +500,11 @@ def recommendations_for(
         tags=data.tags,
         limit=limit,
         weights=ranking_weights(),
-        sensitivity=visitor_sensitivity(visitor, data),
     )
+    sensitivity = visitor_sensitivity(visitor, data)
+    items = rank(sensitivity=sensitivity)
+    # The same ranking without the visitor's readings says what those readings changed.
+    lifted = ranking.moved_up(items, rank()) if sensitivity is not None else set()
     return [
         Recommendation(
             exhibit=data.exhibits[item.index],
@@ -506,6 +512,13 @@ def recommendations_for(
             walking_minutes=round(float(walking[item.index]), 1),
             expected_emotions=data.expected_emotions(item.index),
             reason=reason_for(data, item.index, item.label),
+            personal_reason=(
+                ranking.personal_line(
+                    label=item.label, sensitivity=sensitivity, labels=data.labels, language=data.language
+                )
+                if sensitivity is not None and item.index in lifted
+                else ""
+            ),
         )
         for item in items
     ]

@@ -63,6 +63,13 @@ class RecommendationOutputSerializer(serializers.Serializer[Any]):
     walking_minutes = serializers.FloatField()
     expected_emotions = serializers.DictField(child=serializers.FloatField(), help_text=EXPRESSIONS_NOTE)
     reason = serializers.CharField()
+    personal_reason = serializers.CharField(
+        help_text=(
+            "What the visitor's own readings (their earlier selfies) changed for this exhibit: set when they moved "
+            "it into the list or up it, naming the expression the visitor showed more often than most visitors "
+            "where that was the cause; empty otherwise. In the visitor's language."
+        )
+    )
 
 
 class RecommendationListOutputSerializer(serializers.Serializer[Any]):

@@ -13,6 +13,8 @@ from recommendations.ranking import (
     desired_vector,
     exploration_bonus,
     mmr_select,
+    moved_up,
+    personal_line,
     prior_vector,
     rank,
     reason_line,
@@ -129,6 +131,26 @@ def test_a_visitor_who_rarely_looks_surprised_is_sent_where_surprise_would_crowd
     rarely_surprised = np.array([1.0, 1.0, 1.0, 0.2])
     tilted = _rank(profiles, ["happy"], sensitivity=rarely_surprised, weights=RankingWeights(exploration=0))
     assert tilted[0].index == 1
+    # What the visitor's readings changed: the second exhibit moved up, the first did not.
+    assert moved_up(tilted, plain) == {1}
+    assert moved_up(plain, plain) == set()
+    assert personal_line(label="happy", sensitivity=rarely_surprised, labels=LABELS) == (
+        "Your photos so far moved this up the list."
+    )
+
+
+def test_the_personal_reason_names_the_expression_the_visitor_shows_more_than_most() -> None:
+    smiling = np.array([0.8, 1.6, 1.0, 0.9])
+    assert personal_line(label="happy", sensitivity=smiling, labels=LABELS) == (
+        "In your photos so far you looked happy more often than most visitors, so this moved up."
+    )
+    assert "радостными" in personal_line(label="happy", sensitivity=smiling, labels=LABELS, language="ru")
+
+
+def test_an_exhibit_the_readings_brought_into_a_short_list_counts_as_moved_up() -> None:
+    general = [RankedItem(index=0, score=0.9, relevance=0.9, bonus=0.0, label="happy")]
+    personal = [RankedItem(index=2, score=0.95, relevance=0.95, bonus=0.0, label="happy")]
+    assert moved_up(personal, general) == {2}
 
 
 def test_unknown_emotions_are_rejected_by_name() -> None:

@@ -111,13 +111,35 @@ def test_each_item_has_the_documented_fields_and_a_reason_about_expressions(
     query: dict[str, str | int] = {"from_exhibit": small_venue.start.pk, "emotions": "surprise", "limit": 2}
     body = visitor_client.get(URL, query).json()
     first = body["results"][0]
-    assert set(first) == {"exhibit", "score", "walking_minutes", "expected_emotions", "reason"}
+    assert set(first) == {"exhibit", "score", "walking_minutes", "expected_emotions", "reason", "personal_reason"}
+    assert first["personal_reason"] == ""  # this visitor has no readings yet: nothing of theirs changed the list
     assert set(first["exhibit"]) == {"id", "title", "slug", "hall"}
     assert first["exhibit"]["hall"]["id"] == small_venue.hall_a.pk
     assert first["walking_minutes"] == pytest.approx(1.0)
     assert first["reason"] == "Most visitors looked surprised here."
     assert sum(first["expected_emotions"].values()) == pytest.approx(1.0, abs=0.01)
     assert len(body["results"]) == 2
+
+
+def test_the_personal_reason_says_what_the_visitors_own_readings_changed(
+    small_venue: SmallVenue, visitor: Visitor, visitor_client: APIClient
+) -> None:
+    query: dict[str, str | int] = {"from_exhibit": small_venue.start.pk, "emotions": "happy,surprise", "limit": 50}
+    before = visitor_client.get(URL, query).json()["results"]
+    for _ in range(30):  # a visitor who looks surprised far more often than anybody else
+        EmotionEventFactory.create(
+            capture__visitor=visitor, capture__exhibit=small_venue.start, label="surprise", scores=scores(surprise=0.9)
+        )
+    after = visitor_client.get(URL, query).json()["results"]
+    place_before = {item["exhibit"]["id"]: place for place, item in enumerate(before)}
+    assert all(item["personal_reason"] == "" for item in before)
+    assert after[0]["exhibit"]["id"] == small_venue.gasps.pk != before[0]["exhibit"]["id"]
+    assert after[0]["personal_reason"] == (
+        "In your photos so far you looked surprised more often than most visitors, so this moved up."
+    )
+    for place, item in enumerate(after):
+        moved = place < place_before[item["exhibit"]["id"]]
+        assert bool(item["personal_reason"]) == moved, (place, item)
 
 
 def test_a_visitor_without_a_token_is_refused(small_venue: SmallVenue) -> None:

@@ -81,6 +81,8 @@ export async function loadSuggestions(exhibit) {
             }),
             element("span", { className: "card-tags", text: expectedText(item.expected_emotions) }),
             element("span", { className: "card-reason", text: item.reason }),
+            // What this visitor's own readings changed (empty: the list would be the same without them).
+            ...(item.personal_reason ? [element("span", { className: "card-personal", text: item.personal_reason })] : []),
           ]),
         )
       : [element("li", { className: "hint", text: t("recommendations_empty") })]),
