@@ -123,7 +123,9 @@ class CaptureCreateInputSerializer(serializers.Serializer[Any]):
             "Optional face box from the phone's own face detector, as `x,y,w,h` (integers, e.g. `812,604,1120,1380`; "
             'a JSON array `[x, y, w, h]` or object `{"x": .., "y": .., "w": .., "h": ..}` is read too) '
             "in pixels of the full-resolution image after its EXIF orientation is applied (the image as a viewer "
-            "shows it upright), origin at the top-left corner. It replaces the server's face detection. A box "
+            "shows it upright), origin at the top-left corner. Full resolution means the image as uploaded: a "
+            "client that downscales the photo before sending it (the web app sends 1600 px on the long side) "
+            "measures or scales its box on the image it sends. It replaces the server's face detection. A box "
             "that does not fit inside the image gets 400 `face_box_out_of_bounds`; a malformed one 400 "
             "`invalid_face_box`."
         ),

@@ -58,6 +58,7 @@ def test_the_app_page_renders_every_step_with_its_test_hook(client: Client) -> N
         "language_chosen": False,
         "languages": ["en", "ru"],
         "wishes": ["happy", "surprise", "neutral"],
+        "poll_timeout_ms": 120_000,  # VISIT_POLL_TIMEOUT_SECONDS
     }
     assert embedded_json(html, "visit-texts") == ui_texts()
 

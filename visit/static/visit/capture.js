@@ -137,7 +137,7 @@ export function selfieSender({ exhibit, finished, failed }) {
         $("capture-retry").focus();
       } else if (error instanceof ApiError && pending.captureId && ["timeout", "network"].includes(error.code)) {
         // Accepted but not read in time (a busy worker), or the connection dropped while waiting.
-        phase("late", t(error.code === "timeout" ? "capture_timeout" : "capture_lost_connection"));
+        phase("late", error.code === "timeout" ? t("capture_timeout") : t("capture_lost_connection"));
         $("capture-retry").focus();
       } else {
         phase("idle");
