@@ -74,6 +74,7 @@ def _check(phone: Phone, screen: str) -> None:
 def test_every_visitor_screen_passes_axe(
     live_server: LiveServer,
     phone: Phone,
+    phone_screen: PhoneScreen,
     photos: dict[str, Path],
     private_root: Path,
     settings: SettingsWrapper,
@@ -90,6 +91,10 @@ def test_every_visitor_screen_passes_axe(
     page.goto(f"{live_server.url}/visit/e/foundation-stone")
     expect(page.locator("#privacy-text p").first).to_be_visible()
     _check(phone, "QR page, consent")
+    if phone_screen == PHONE:  # in either language, consent and its button above the fold of a 390x844 phone
+        for control in (page.get_by_test_id("consent"), page.get_by_test_id("consent-continue")):
+            box = control.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= PHONE_HEIGHT, box
     page.get_by_test_id("consent").check()
     page.get_by_test_id("consent-continue").click()
 

@@ -184,6 +184,8 @@ def test_refused_consent_a_file_that_is_no_photo_and_a_missing_model_are_explain
     page.get_by_test_id("selfie-input").set_input_files(notes)
     page.get_by_test_id("submit").click()
     expect(alert).to_have_text(errors["not_an_image"])
+    # The phone could not decode it either: it went as it was, and the page said so.
+    expect(page.get_by_text(ui["photo_sent_as_is"])).to_be_visible()
     assert in_thread(lambda: Visitor.objects.get().consent_emotion_analysis)
 
     # Consent withdrawn and given again under "My data".
