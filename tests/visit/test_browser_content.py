@@ -220,6 +220,9 @@ def test_the_whole_list_cards_that_open_exhibit_pages_and_a_route_on_the_floor_p
     page.reload()
     reading = page.get_by_test_id("exhibit-reading")
     expect(reading).to_contain_text(ui["exhibit_your_reading"].format(reading="a happy expression (81%)"))
+    page.locator(".exhibit-card .description summary").click()  # the compact header keeps it one tap away
+    expect(reading).to_be_visible()
+    expect(page.get_by_test_id("exhibit-plan").locator("svg [data-here]")).to_be_visible()
     phone.shot("exhibit-page")
 
     # The journey's card shows the exhibit and opens its page too.
