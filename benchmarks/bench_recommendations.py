@@ -23,7 +23,6 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from typing import Any
 
 import django_bench
 
@@ -208,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     for name, before_each in modes.items():
         before_each()
-        queries = count_queries(recommend)
+        queries = django_bench.count_queries(recommend)
         times = []
         for _ in range(args.requests):
             before_each()
@@ -234,7 +233,7 @@ def main(argv: list[str] | None = None) -> None:
             assert response.status_code == 400, response.content
         return elapsed
 
-    queries = count_queries(route)
+    queries = django_bench.count_queries(route)
     route_times = [route() for _ in range(args.routes)]
     report(
         f"POST /routes/ x{args.routes} (budgets 30-180 min, half step-free; mean {statistics.mean(route_stops):.1f} "
@@ -251,26 +250,13 @@ def main(argv: list[str] | None = None) -> None:
             visitor=visitor, exhibit=exhibits[next(stored) % len(exhibits)], labels=labels
         )
 
-    queries = count_queries(store)
+    queries = django_bench.count_queries(store)
     report(
         f"storing one event x{args.events_stored} (capture + event + signals)",
         [store() for _ in range(args.events_stored)],
         queries,
     )
     visitor.delete()
-
-
-def count_queries(call: Callable[[], object]) -> int:
-    """SQL statements one call executes."""
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        call()
-    return len(executed)
 
 
 def report(name: str, times: list[float], queries: int) -> None:
