@@ -37,7 +37,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_bench import FER_LABELS, percentile  # noqa: E402
 
-from emotions.models import Capture, CaptureStatus, EmotionEvent, Visitor, VisitorToken  # noqa: E402
+from emotions.models import Capture, EmotionEvent, Visitor, VisitorToken  # noqa: E402
 from exhibits.models import Exhibit, Hall, Passage, Venue  # noqa: E402
 from recommendations import selectors  # noqa: E402
 from recommendations.services import profiles_publish, venue_profiles_changed  # noqa: E402
@@ -138,17 +138,8 @@ def bench_visitor(venue: Venue, own_events: int) -> tuple[Visitor, str]:
     VisitorToken.objects.create(digest=VisitorToken.hash_key(key), visitor=visitor)
     rng = random.Random(1)
     for exhibit in rng.sample(list(Exhibit.objects.filter(hall__venue=venue)), own_events):
-        capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
-        label = rng.choice(FER_LABELS)
-        shares = {name: (0.7 if name == label else 0.05) for name in FER_LABELS}
-        EmotionEvent.objects.create(
-            capture=capture,
-            visitor=visitor,
-            exhibit=exhibit,
-            label=label,
-            confidence=0.7,
-            scores=shares,
-            model_version="bench",
+        django_bench.add_event(
+            visitor=visitor, exhibit=exhibit, labels=FER_LABELS, label=rng.choice(FER_LABELS), confidence=0.7
         )
     return visitor, key
 

@@ -44,6 +44,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
+def add_event(*, visitor: Any, exhibit: Any, labels: Sequence[str], label: str, confidence: float) -> None:
+    """One capture and its emotion event, as the worker stores them (signals fire): `label` gets `confidence`,
+    the other labels share the rest."""
+    from emotions.models import Capture, CaptureStatus, EmotionEvent
+
+    others = (1.0 - confidence) / max(1, len(labels) - 1)
+    capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
+    EmotionEvent.objects.create(
+        capture=capture,
+        visitor=visitor,
+        exhibit=exhibit,
+        label=label,
+        confidence=confidence,
+        scores={name: (confidence if name == label else others) for name in labels},
+        model_version="bench",
+    )
+
+
 def store_one_event(*, visitor: Any, exhibit: Any, labels: Sequence[str], label: str = "happy") -> float:
     """Milliseconds to store one event the way the worker does: capture + event in one transaction, signals firing.
 
@@ -52,22 +70,9 @@ def store_one_event(*, visitor: Any, exhibit: Any, labels: Sequence[str], label:
     """
     from django.db import transaction
 
-    from emotions.models import Capture, CaptureStatus, EmotionEvent
-
-    others = (1.0 - 0.9) / max(1, len(labels) - 1)
-    scores = {name: (0.9 if name == label else others) for name in labels}
     started = time.perf_counter()
     with transaction.atomic():
-        capture = Capture.objects.create(visitor=visitor, exhibit=exhibit, status=CaptureStatus.DONE)
-        EmotionEvent.objects.create(
-            capture=capture,
-            visitor=visitor,
-            exhibit=exhibit,
-            label=label,
-            confidence=0.9,
-            scores=scores,
-            model_version="bench",
-        )
+        add_event(visitor=visitor, exhibit=exhibit, labels=labels, label=label, confidence=0.9)
     return (time.perf_counter() - started) * 1000
 
 
