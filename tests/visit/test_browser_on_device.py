@@ -74,6 +74,12 @@ def _read_in_browser(phone: Phone, url: str, data: bytes, name: str = "selfie.jp
     return reading
 
 
+def _choose_reading_on_the_phone(phone: Phone, url: str) -> None:
+    """A consenting visitor on the selfie step, with "Analyse on my phone" ticked."""
+    _start_a_visit(phone, f"{url}/visit/", consent=True)
+    phone.page.get_by_test_id("on-device").check()
+
+
 def test_the_phone_reads_the_selfie_itself_and_sends_only_the_scores(
     live_server: LiveServer, phone: Phone, photos: dict[str, Path], private_root: Path
 ) -> None:
@@ -85,9 +91,7 @@ def test_the_phone_reads_the_selfie_itself_and_sends_only_the_scores(
     photo = photos["portrait"].read_bytes()
     sent: list[Request] = []
     page.on("request", lambda request: sent.append(request) if request.method != "GET" else None)
-    _start_a_visit(phone, f"{live_server.url}/visit/", consent=True)
-
-    page.get_by_test_id("on-device").check()
+    _choose_reading_on_the_phone(phone, live_server.url)
     page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
     page.get_by_test_id("submit").click()
     result = page.get_by_test_id("emotion-result")
@@ -161,9 +165,7 @@ def test_without_webassembly_the_app_says_so_and_uploads_the_photo_instead(
     ui = ui_texts()["ui"]
     page = phone.page
     page.context.add_init_script("delete window.WebAssembly;")
-    _start_a_visit(phone, f"{live_server.url}/visit/", consent=True)
-
-    page.get_by_test_id("on-device").check()
+    _choose_reading_on_the_phone(phone, live_server.url)
     expect(page.get_by_test_id("device-note")).to_have_text(ui["device_unsupported"])
     page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
     page.get_by_test_id("submit").click()
@@ -186,8 +188,7 @@ def test_a_model_that_fails_to_load_falls_back_to_uploading(
     page.route(re.compile(r"/api/v1/models/[^/]+/emotion_model\.onnx$"), lambda route: route.fulfill(status=503))
     uploads: list[str] = []
     page.on("request", lambda request: uploads.append(request.headers.get("content-type") or ""))
-    _start_a_visit(phone, f"{live_server.url}/visit/", consent=True)
-    page.get_by_test_id("on-device").check()
+    _choose_reading_on_the_phone(phone, live_server.url)
     page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
     page.get_by_test_id("submit").click()
 
@@ -215,8 +216,7 @@ def test_a_face_the_server_would_have_to_confirm_is_uploaded_for_the_server_to_c
     page.route(re.compile(r"/api/v1/models/current/$"), stricter_server)
     uploads: list[str] = []
     page.on("request", lambda request: uploads.append(request.headers.get("content-type") or ""))
-    _start_a_visit(phone, f"{live_server.url}/visit/", consent=True)
-    page.get_by_test_id("on-device").check()
+    _choose_reading_on_the_phone(phone, live_server.url)
     page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
     page.get_by_test_id("submit").click()
 
