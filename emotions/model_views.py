@@ -55,7 +55,7 @@ def _server_reading() -> dict[str, Any]:
         "face_detector": {
             "score_threshold": settings.FACE_DETECTOR_MIN_SCORE,
             # Faces from confirm_threshold up to score_threshold are kept only where the verifier (MTCNN's
-            # ONet, the manifest's "verifier" file) or the Haar cascade agrees.
+            # ONet, the manifest's "verifier" file, shown the face levelled by its eye landmarks) agrees.
             "confirm_threshold": min(confirm, settings.FACE_DETECTOR_MIN_SCORE),
             "verifier_veto": faces.VERIFIER_VETO,
             "verifier_confirm": faces.VERIFIER_CONFIRM,
@@ -72,8 +72,10 @@ def _server_reading() -> dict[str, Any]:
             "note": "each pass shrinks the photo by the largest whole factor keeping detect_sides[i] pixels on"
             " its long side (area averaging); the next pass runs only when one keeps no face. A face scoring"
             " score_threshold or more is dropped when the verifier gives it a face probability below"
-            " verifier_veto; one from confirm_threshold up is kept when the verifier gives verifier_confirm or"
-            " more, or OpenCV's Haar cascade confirms it",
+            " verifier_veto; one from confirm_threshold up (among the first confirm_top of its pass) is kept when"
+            " the verifier gives verifier_confirm or more. The verifier reads the face's square rotated so that"
+            " the eye landmarks are level (edge pixels repeated past the border), area-resized to 48x48 RGB,"
+            " (pixels - 127.5) / 128",
         },
     }
 

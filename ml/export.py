@@ -139,8 +139,8 @@ def _face_crop_contract(detector: Path) -> dict[str, Any]:
             "YuNet (input BGR 0-255, zero-padded right and bottom to a multiple of 32; outputs decoded as OpenCV's"
             f" FaceDetectorYN does, NMS 0.3), the most confident face with score >= {SCORE_THRESHOLD}; the server also"
             f" drops such a face when MTCNN's ONet gives it a face probability < {VERIFIER_VETO}, and keeps one"
-            f" scoring >= {CONFIRM_THRESHOLD} where ONet gives >= {VERIFIER_CONFIRM} or OpenCV's Haar cascade"
-            " (frontalface_alt2) finds it too"
+            f" scoring >= {CONFIRM_THRESHOLD} where ONet gives >= {VERIFIER_CONFIRM}; ONet reads the face's"
+            " square levelled by the eye landmarks, 48x48 RGB"
         ),
         "detector_passes": (
             f"the photo shrunk by the largest whole factor that keeps a long side >= {DETECT_SIDES[0]} px, then"

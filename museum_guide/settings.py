@@ -291,8 +291,9 @@ FACE_DETECTOR_PATH = env.path(
     "FACE_DETECTOR_PATH", default=BASE_DIR / "ml" / "weights" / "yunet" / "face_detection_yunet_2026may.onnx"
 )
 FACE_DETECTOR_MIN_SCORE = env.float("FACE_DETECTOR_MIN_SCORE", default=0.8)
-# Faces scoring from this up to FACE_DETECTOR_MIN_SCORE count only where a second detector confirms them.
-FACE_DETECTOR_CONFIRM_SCORE = env.float("FACE_DETECTOR_CONFIRM_SCORE", default=0.4)
+# Faces scoring from this up to FACE_DETECTOR_MIN_SCORE count only where a second network (MTCNN's ONet)
+# confirms them (ml.faces).
+FACE_DETECTOR_CONFIRM_SCORE = env.float("FACE_DETECTOR_CONFIRM_SCORE", default=0.25)
 
 # Emotion model threads per process (None = the runtime's default).
 EMOTION_MODEL_NUM_THREADS = env.int("EMOTION_MODEL_NUM_THREADS", default=None)

@@ -42,7 +42,7 @@ def test_the_manifest_says_how_this_server_reads_a_photo(emotion_model_path: Pat
 
     detector = reading["face_detector"]
     assert (detector["score_threshold"], detector["confirm_threshold"]) == (0.85, 0.5)
-    assert detector["detect_sides"] == [640, 1344] and detector["strides"] == [8, 16, 32]
+    assert detector["detect_sides"] == [640, 1008, 1344] and detector["strides"] == [8, 16, 32]
     assert reading["photo"]["read_long_side"] == 2000
 
 

@@ -95,17 +95,35 @@ def _photo_of(name: str, size: tuple[int, int]) -> NDArray[Any]:
     return cv2.resize(np.ascontiguousarray(rgb[:, :, :3]), size)
 
 
-def test_a_doubtful_face_counts_only_where_the_haar_cascade_confirms_it() -> None:
-    strict = FaceDetector(score_threshold=0.99, confirm_threshold=0.4)  # every face is doubtful here
+def test_a_doubtful_face_counts_only_where_the_verifier_confirms_it() -> None:
+    strict = FaceDetector(score_threshold=0.99)  # every face is doubtful here
     galaxies = _photo_of("hubble_deep_field", (1920, 1080))
-    # The galaxy YuNet takes for a face (score ~0.76) is not confirmed; with the old rule it was kept.
+    # The galaxy YuNet takes for a face (score ~0.76) is not confirmed; without a judge it was kept.
     assert FaceDetector(score_threshold=0.7, confirm_threshold=None, verifier=None).detect(galaxies) != []
     assert strict.detect(galaxies) == []
     # A real face YuNet scores below the bar is confirmed and kept, box and landmarks unchanged.
     faces = strict.detect(data.astronaut())
     assert faces and _overlap(faces[0].box, ASTRONAUT_FACE) > 0.6 and faces[0].score < 0.99
-    assert strict.confirmed(data.astronaut(), faces[0])
-    assert not strict.confirmed(cv2.cvtColor(data.brick(), cv2.COLOR_GRAY2RGB), faces[0])
+    # Without a verifier nothing can confirm a doubtful face.
+    assert FaceDetector(score_threshold=0.99, verifier=None).detect(data.astronaut()) == []
+
+
+def test_the_verifier_reads_the_face_levelled_by_its_eye_landmarks() -> None:
+    detector = FaceDetector()
+    canvas = np.full((1024, 1024, 3), 128, np.uint8)
+    canvas[256:768, 256:768] = data.astronaut()
+    upright = detector.detect(canvas)[0]
+    centre = (upright.box.x + upright.box.w / 2, upright.box.y + upright.box.h / 2)
+    # The portrait turned a quarter round its face, the landmarks turned with it.
+    turn = cv2.getRotationMatrix2D(centre, 90, 1.0)
+    turned = cv2.warpAffine(canvas, turn, (1024, 1024), borderValue=(128, 128, 128))
+    marks = tuple((float(x), float(y)) for x, y in (turn @ np.array([[x, y, 1.0] for x, y in upright.landmarks]).T).T)
+    tilted = Face(upright.box, 0.5, marks)
+
+    assert abs(abs(tilted.roll_degrees()) - 90) < 5
+    assert detector.face_probability(turned, tilted) >= detector.verifier_confirm
+    # The same square read as it lies (no landmarks, no levelling) hardly looks like a face to ONet.
+    assert detector.face_probability(turned, Face(upright.box, 0.5)) < detector.verifier_veto
 
 
 def test_mtcnns_output_network_tells_the_real_face_from_the_galaxy_yunet_is_sure_of() -> None:
@@ -124,7 +142,7 @@ def test_mtcnns_output_network_tells_the_real_face_from_the_galaxy_yunet_is_sure
 
 
 def test_a_doubtful_face_counts_where_mtcnns_output_network_confirms_it() -> None:
-    strict = FaceDetector(score_threshold=0.99, confirm_threshold=0.4)  # every face is doubtful here
+    strict = FaceDetector(score_threshold=0.99)  # every face is doubtful here
     brick = _tiled(data.brick(), 512, 512)
     faces = strict.detect(data.astronaut())
 

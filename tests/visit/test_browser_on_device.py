@@ -208,7 +208,7 @@ def test_a_face_the_server_would_have_to_confirm_is_uploaded_for_the_server_to_c
     page = phone.page
 
     def stricter_server(route: Route) -> None:
-        # A server that keeps only faces scoring >= 0.99 at once: the astronaut's (0.93) needs its Haar check.
+        # A server that keeps only faces scoring >= 0.99 at once: the astronaut's (0.93) needs ONet's check.
         manifest = route.fetch().json()
         manifest["server_reading"]["face_detector"]["score_threshold"] = 0.99
         route.fulfill(json=manifest)

@@ -248,8 +248,8 @@ async function detectAt(model, image, factor, settings) {
 
 /**
  * The face the server would read, or why there is none: {face} | {doubtful: true} | {} (no face).
- * A most-confident face below score_threshold is one the server keeps only when OpenCV's Haar cascade
- * confirms it; there is no cascade here, so such a photo is "doubtful" and the caller uploads it instead.
+ * A most-confident face below score_threshold is one the server keeps only when MTCNN's ONet confirms
+ * it; ONet does not run here, so such a photo is "doubtful" and the caller uploads it instead.
  */
 async function findFace(model, image, settings) {
   const { width, height } = image;
