@@ -218,8 +218,9 @@ def ensure_export(
             "verifier": {
                 **_file_entry(staging / verifier.name),
                 "licence": "MIT (facenet-pytorch; MTCNN's ONet)",
-                "input": "1x3x48x48 float32: the RGB square over the face box's longer side (black outside the"
-                " photo), area-resized to 48x48, (pixels - 127.5) / 128; output: the face probability",
+                "input": "1x3x48x48 float32: the face crop of face_crop's contract with the eyes levelled"
+                " (align_eyes true), area-resized to 48x48 RGB (bilinear when enlarging), (pixels - 127.5) / 128;"
+                " output: the face probability",
             },
             "face_crop": _face_crop_contract(detector),
             "source_checkpoint": {"file": checkpoint.name, "sha256": checkpoint_sha},

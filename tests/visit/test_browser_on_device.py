@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from emotions.classifier import active_export
 from emotions.images import image_sanitize, stored_image_rgb
 from emotions.models import Capture, CaptureStatus, EmotionEvent
 from exhibits.demo import demo_venue_seed
-from ml.faces import FaceDetector, photo_face_crop
+from ml.faces import Face, FaceDetector, photo_face_crop
 from ml.onnx_classifier import OnnxEmotionClassifier
 from tests.celery_worker import Worker
 from tests.emotions import images
@@ -198,28 +199,117 @@ def test_a_model_that_fails_to_load_falls_back_to_uploading(
     assert in_thread(lambda: Capture.objects.get().status) == CaptureStatus.PENDING
 
 
-def test_a_face_the_server_would_have_to_confirm_is_uploaded_for_the_server_to_check(
-    live_server: LiveServer, phone: Phone, photos: dict[str, Path], private_root: Path
+def _serve_manifest_changed(page: Any, change: Callable[[dict[str, Any]], None]) -> None:
+    """Answer GET /models/current/ with the server's manifest changed by `change`."""
+    from playwright.sync_api import Route
+
+    def serve(route: Route) -> None:
+        manifest = route.fetch().json()
+        change(manifest)
+        route.fulfill(json=manifest)
+
+    page.route(re.compile(r"/api/v1/models/current/$"), serve)
+
+
+def _stricter(manifest: dict[str, Any], *, verifier: bool) -> None:
+    # A server that keeps only faces scoring >= 0.99 at once: the astronaut's (0.93) needs ONet's check.
+    manifest["server_reading"]["face_detector"]["score_threshold"] = 0.99
+    if not verifier:  # an older server, whose manifest lists no verifier
+        del manifest["verifier"]
+
+
+@pytest.mark.parametrize("verifier", [True, False], ids=["onet-on-the-phone", "no-verifier-listed"])
+def test_a_face_the_server_would_have_to_confirm_is_confirmed_on_the_phone_or_uploaded(
+    live_server: LiveServer, phone: Phone, photos: dict[str, Path], private_root: Path, verifier: bool
 ) -> None:
-    from playwright.sync_api import Route, expect
+    from playwright.sync_api import expect
 
     in_thread(lambda: demo_venue_seed(with_images=False))
     ui = ui_texts()["ui"]
     page = phone.page
-
-    def stricter_server(route: Route) -> None:
-        # A server that keeps only faces scoring >= 0.99 at once: the astronaut's (0.93) needs ONet's check.
-        manifest = route.fetch().json()
-        manifest["server_reading"]["face_detector"]["score_threshold"] = 0.99
-        route.fulfill(json=manifest)
-
-    page.route(re.compile(r"/api/v1/models/current/$"), stricter_server)
-    uploads: list[str] = []
-    page.on("request", lambda request: uploads.append(request.headers.get("content-type") or ""))
+    _serve_manifest_changed(page, lambda manifest: _stricter(manifest, verifier=verifier))
+    sent: list[Any] = []
+    page.on("request", lambda request: sent.append(request) if request.method != "GET" else None)
     _choose_reading_on_the_phone(phone, live_server.url)
     page.get_by_test_id("selfie-input").set_input_files(photos["portrait"])
     page.get_by_test_id("submit").click()
 
-    expect(page.get_by_test_id("device-note")).to_have_text(ui["device_doubtful"])
-    expect(page.locator("#status")).to_have_text(ui["status_analysing"])
-    assert any(kind.startswith("multipart/form-data") for kind in uploads), uploads
+    if verifier:  # ONet confirms the doubtful face on the phone, as the server's would: read there
+        expect(page.get_by_test_id("emotion-result")).to_be_visible(timeout=WORKER_TIMEOUT_MS)
+        kinds = [request.headers.get("content-type") or "" for request in sent]
+        assert not any(kind.startswith("multipart/form-data") for kind in kinds), kinds
+        assert in_thread(lambda: EmotionEvent.objects.get().source) == "device"
+    else:  # nothing on the phone can confirm it: the photo goes to the server
+        expect(page.get_by_test_id("device-note")).to_have_text(ui["device_doubtful"])
+        expect(page.locator("#status")).to_have_text(ui["status_analysing"])
+        kinds = [request.headers.get("content-type") or "" for request in sent]
+        assert any(kind.startswith("multipart/form-data") for kind in kinds), kinds
+
+
+def _galaxies_png() -> bytes:
+    """The Hubble deep field at 1920x1080: YuNet takes one of its galaxies for a face (score ~0.76)."""
+    import cv2
+    from skimage import data
+
+    return images.encode(Image.fromarray(cv2.resize(data.hubble_deep_field(), (1920, 1080))), "PNG", compress_level=1)
+
+
+@pytest.mark.parametrize("verifier", [True, False], ids=["onet-on-the-phone", "no-verifier-listed"])
+def test_a_face_the_server_would_veto_is_not_read_on_the_phone(
+    live_server: LiveServer, phone: Phone, private_root: Path, verifier: bool
+) -> None:
+    import io
+
+    def lenient(manifest: dict[str, Any]) -> None:
+        # A server that takes faces from 0.7 at once: the galaxy is a confident face that only ONet vetoes.
+        manifest["server_reading"]["face_detector"]["score_threshold"] = 0.7
+        if not verifier:
+            del manifest["verifier"]
+
+    data = _galaxies_png()
+    rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    assert FaceDetector(score_threshold=0.7, verifier=None).detect(rgb) != []  # YuNet alone is sure of it
+    assert FaceDetector(score_threshold=0.7).detect(rgb) == []  # the server's ONet vetoes it
+    _serve_manifest_changed(phone.page, lenient)
+
+    reading = _read_in_browser(phone, live_server.url, data, "galaxies.png")
+
+    if verifier:
+        assert reading["status"] == "no_face", reading
+    else:  # without ONet the phone cannot tell the galaxy from a face: it reads it or leaves it to the server
+        assert reading["status"] in ("done", "doubtful"), reading
+
+
+def test_the_phones_onet_judges_a_turned_face_as_the_server_does(
+    live_server: LiveServer, phone: Phone, private_root: Path
+) -> None:
+    import cv2
+    from skimage import data
+
+    canvas = np.full((1024, 1024, 3), 128, np.uint8)
+    canvas[256:768, 256:768] = data.astronaut()
+    detector = FaceDetector()
+    upright = detector.detect(canvas)[0]
+    centre = (upright.box.x + upright.box.w / 2, upright.box.y + upright.box.h / 2)
+    turn = cv2.getRotationMatrix2D(centre, 60, 1.0)
+    turned = cv2.warpAffine(canvas, turn, (1024, 1024), borderValue=(128, 128, 128))
+    marks = [[float(x), float(y)] for x, y in (turn @ np.array([[x, y, 1.0] for x, y in upright.landmarks]).T).T]
+    face = Face(upright.box, 0.5, tuple((x, y) for x, y in marks))
+    box = {"x": face.box.x, "y": face.box.y, "w": face.box.w, "h": face.box.h}
+    png = images.encode(Image.fromarray(turned), "PNG", compress_level=1)
+    phone.page.goto(f"{live_server.url}/visit/")
+
+    on_phone = phone.page.evaluate(
+        """async ([b64, face]) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const { prepare, decodeUpright, faceProbability } = await import("/static/visit/ondevice.js");
+          const image = await decodeUpright(new File([bytes], "turned.png", { type: "image/png" }));
+          const model = await prepare();
+          return [await faceProbability(model, image, face), await faceProbability(model, image, { box: face.box })];
+        }""",
+        [base64.b64encode(png).decode(), {"box": box, "marks": marks}],
+    )
+
+    levelled, as_it_lies = detector.face_probability(turned, face), detector.face_probability(turned, Face(face.box))
+    assert abs(on_phone[0] - levelled) <= PARITY and abs(on_phone[1] - as_it_lies) <= PARITY, (on_phone, levelled)
+    assert levelled >= detector.verifier_confirm  # levelled, the turned face is a face to ONet

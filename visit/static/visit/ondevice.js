@@ -50,10 +50,14 @@ async function load() {
     // Threads need a cross-origin-isolated page (SharedArrayBuffer); one thread works everywhere.
     ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     const options = { executionProviders: ["wasm"], graphOptimizationLevel: "all" };
-    const [detectorBytes, classifierBytes] = await Promise.all([fetchModel(manifest.detector), fetchModel(manifest.classifier)]);
+    // The verifier (MTCNN's ONet) judges YuNet's faces as the server does; a manifest without one (an older
+    // server) leaves doubtful faces to the server.
+    const files = [manifest.detector, manifest.classifier, ...(manifest.verifier ? [manifest.verifier] : [])];
+    const [detectorBytes, classifierBytes, verifierBytes] = await Promise.all(files.map(fetchModel));
     const detector = await ort.InferenceSession.create(detectorBytes, options);
     const classifier = await ort.InferenceSession.create(classifierBytes, options);
-    return { manifest, ort, detector, classifier };
+    const verifier = verifierBytes ? await ort.InferenceSession.create(verifierBytes, options) : null;
+    return { manifest, ort, detector, classifier, verifier };
   } catch (error) {
     if (error instanceof DeviceUnavailable) throw error;
     throw new DeviceUnavailable("model_failed", error);
@@ -247,9 +251,38 @@ async function detectAt(model, image, factor, settings) {
 }
 
 /**
+ * ml/faces.py FaceDetector.face_probability: MTCNN's ONet on the face's crop with the eyes levelled,
+ * 48x48 RGB, (pixels - 127.5) / 128.
+ */
+export async function faceProbability(model, image, face) {
+  const { ort, verifier, manifest } = model;
+  const side = 48;
+  const pixels = modelPixels(faceCrop(image, face, { ...manifest.face_crop, align_eyes: true }), side, false);
+  const values = new Float32Array(3 * side * side);
+  for (let i = 0; i < side * side; i++) {
+    for (let ch = 0; ch < 3; ch++) values[ch * side * side + i] = (pixels.data[i * 4 + ch] - 127.5) * 0.0078125;
+  }
+  const outputs = await verifier.run({ [verifier.inputNames[0]]: new ort.Tensor("float32", values, [1, 3, side, side]) });
+  return outputs[verifier.outputNames[0]].data[0];
+}
+
+/** ml/faces.py FaceDetector._kept: the confident faces ONet does not veto, the doubtful ones it confirms. */
+async function keptFaces(model, image, faces, settings) {
+  const kept = [];
+  for (const [rank, face] of faces.entries()) {
+    if (face.score >= settings.score_threshold) {
+      if ((await faceProbability(model, image, face)) >= settings.verifier_veto) kept.push(face);
+    } else if (rank < settings.confirm_top && (await faceProbability(model, image, face)) >= settings.verifier_confirm) {
+      kept.push(face);
+    }
+  }
+  return kept;
+}
+
+/**
  * The face the server would read, or why there is none: {face} | {doubtful: true} | {} (no face).
- * A most-confident face below score_threshold is one the server keeps only when MTCNN's ONet confirms
- * it; ONet does not run here, so such a photo is "doubtful" and the caller uploads it instead.
+ * Each pass keeps what the server's rule keeps (ONet vetoes and confirms); without a verifier in the
+ * manifest a most-confident face below score_threshold is "doubtful" and the caller uploads the photo.
  */
 async function findFace(model, image, settings) {
   const { width, height } = image;
@@ -263,8 +296,9 @@ async function findFace(model, image, settings) {
     tried.add(factor);
     const faces = await detectAt(model, image, factor, settings);
     if (!faces.length) continue;
-    if (faces[0].score >= settings.score_threshold) return { face: faces[0] };
-    return { doubtful: true };
+    if (!model.verifier) return faces[0].score >= settings.score_threshold ? { face: faces[0] } : { doubtful: true };
+    const kept = await keptFaces(model, image, faces, settings);
+    if (kept.length) return { face: kept[0] };
   }
   return {};
 }
