@@ -192,14 +192,24 @@ def main(argv: list[str] | None = None) -> None:
     tokyo = Venue.objects.get(slug=VENUES[0][0])
     hall = Hall.objects.filter(venue=tokyo).order_by("pk").first()
     assert hall is not None
+    exhibit = Exhibit.objects.filter(hall=hall).earliest("pk")
     emotions, top = "/api/v1/reports/emotions/", "/api/v1/reports/top-exhibits/"
+    month, half_year = (
+        {"date_from": "2025-03-01", "date_to": "2025-03-30"},
+        {"date_from": "2025-01-01", "date_to": "2025-06-30"},
+    )
     cases: list[tuple[str, str, dict[str, str]]] = [
         *((f"group_by={g}", emotions, {"group_by": g}) for g in ("exhibit", "hall", "venue", "day", "hour", "weekday")),
         (
             "group_by=hour, venue, 30 days",
             emotions,
-            {"group_by": "hour", "venue": str(tokyo.pk), "date_from": "2025-03-01", "date_to": "2025-03-30"},
+            {"group_by": "hour", "venue": str(tokyo.pk), **month},
         ),
+        # Hours of one hall or one exhibit within a date range (issue 17: the shapes the first levels left out).
+        ("group_by=hour, hall, 30 days", emotions, {"group_by": "hour", "hall": str(hall.pk), **month}),
+        ("group_by=hour, hall, 180 days", emotions, {"group_by": "hour", "hall": str(hall.pk), **half_year}),
+        ("group_by=hour, exhibit, 30 days", emotions, {"group_by": "hour", "exhibit": str(exhibit.pk), **month}),
+        ("group_by=hour, exhibit, 180 days", emotions, {"group_by": "hour", "exhibit": str(exhibit.pk), **half_year}),
         ("group_by=day, hall, emotion=happy", emotions, {"group_by": "day", "hall": str(hall.pk), "emotion": "happy"}),
         ("group_by=exhibit, format=csv", emotions, {"group_by": "exhibit", "format": "csv"}),
         ("top-exhibits emotion=happy", top, {"emotion": "happy", "limit": "10"}),
@@ -227,7 +237,6 @@ def main(argv: list[str] | None = None) -> None:
     visitor = Visitor.objects.create(
         consent_emotion_analysis=True, consent_given_at=timezone.now(), consent_version="b"
     )
-    exhibit = Exhibit.objects.filter(hall=hall).earliest("pk")
     labels = classifier.active_labels()
     queries = django_bench.count_queries(
         lambda: django_bench.store_one_event(visitor=visitor, exhibit=exhibit, labels=labels)
