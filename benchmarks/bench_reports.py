@@ -205,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
             emotions,
             {"group_by": "hour", "venue": str(tokyo.pk), **month},
         ),
+        ("group_by=hour, venue, 180 days", emotions, {"group_by": "hour", "venue": str(tokyo.pk), **half_year}),
         # Hours of one hall or one exhibit within a date range (issue 17: the shapes the first levels left out).
         ("group_by=hour, hall, 30 days", emotions, {"group_by": "hour", "hall": str(hall.pk), **month}),
         ("group_by=hour, hall, 180 days", emotions, {"group_by": "hour", "hall": str(hall.pk), **half_year}),
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> None:
         ("group_by=day, hall, emotion=happy", emotions, {"group_by": "day", "hall": str(hall.pk), "emotion": "happy"}),
         ("group_by=exhibit, format=csv", emotions, {"group_by": "exhibit", "format": "csv"}),
         ("top-exhibits emotion=happy", top, {"emotion": "happy", "limit": "10"}),
+        # Exhibits within a date range read one exhibit x date bucket per exhibit, day and label.
+        ("group_by=exhibit, 30 days", emotions, {"group_by": "exhibit", **month}),
+        ("top-exhibits emotion=happy, 30 days", top, {"emotion": "happy", "limit": "10", **month}),
     ]
     print(
         f"\n{n_events:,} events, {Visitor.objects.count():,} visitors; {args.repeat} requests each; "
