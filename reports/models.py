@@ -102,7 +102,9 @@ class ReportVisitorNumber(models.Model):
 class RollupLevel(models.IntegerChoices):
     """Grains of the report rollups (reports.rollups): the coarsest one that has a query's columns serves it.
 
-    Each also keeps label and source; the date ones keep the weekday, the exhibit ones hall and venue.
+    Each also keeps label and source; the date ones keep the weekday (not the date x hour ones: no report
+    groups by weekday and hour at once), the exhibit ones hall and venue, the hall ones venue. The week
+    ones serve the whole weeks of a date range read at their date level.
     """
 
     EXHIBIT = 1, "exhibit"
@@ -113,6 +115,10 @@ class RollupLevel(models.IntegerChoices):
     HALL_HOUR = 6, "hall x local hour"
     HALL_DAY = 7, "hall x local date"
     EXHIBIT_HOUR = 8, "exhibit x local hour"
+    HALL_DAY_HOUR = 9, "hall x local date x local hour"
+    # local_date holds the Monday of the venue-local week (reports.rollups.WEEKS_OF).
+    HALL_WEEK_HOUR = 10, "hall x local week x local hour"
+    VENUE_WEEK_HOUR = 11, "venue x local week x local hour"
 
 
 class ReportRollup(models.Model):

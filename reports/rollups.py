@@ -20,10 +20,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from psycopg2.extras import execute_values
 from pyroaring import BitMap
 
@@ -42,19 +46,39 @@ LEVEL_COLUMNS: dict[int, tuple[str, ...]] = {
     RollupLevel.HALL_HOUR: ("hall_id", "venue_id", "local_hour"),
     RollupLevel.HALL_DAY: ("hall_id", "venue_id", "local_date", "local_weekday"),
     RollupLevel.EXHIBIT_HOUR: ("exhibit_id", "hall_id", "venue_id", "local_hour"),
+    # Hours of one hall within a date range. Exhibit x date x hour would hold about one event per bucket
+    # (as many buckets as events): hours of one exhibit within a date range read the report rows.
+    RollupLevel.HALL_DAY_HOUR: ("hall_id", "venue_id", "local_date", "local_hour"),
+    # local_date = the Monday of the week (see WEEKS_OF).
+    RollupLevel.VENUE_WEEK_HOUR: ("venue_id", "local_date", "local_hour"),
+    RollupLevel.HALL_WEEK_HOUR: ("hall_id", "venue_id", "local_date", "local_hour"),
 }
-# Fewest buckets first (200 exhibits in 10 halls of 2 venues, 180 days: 336, 1.4k, 1.7k, 2.5k, 12.6k, 34k,
-# 60k, 252k per label set and source): a query reads the first level that keeps all of its columns.
-LEVELS_BY_SIZE = (
+# Hours within a long date range: one bucket per day x hour x label is 5k buckets a month per hall or
+# venue, and each costs a bitmap to read (~300 ms for 180 days at 1M events). The whole weeks of the
+# range are read from the week level instead (7x fewer buckets), only the days around them from the
+# day level: at most 12 days plus one bucket set per week. Exact all the same: the two sets of buckets
+# cover disjoint days, so the union of their bitmaps is the set of the range's visitors.
+WEEKS_OF: dict[int, int] = {
+    RollupLevel.VENUE_DAY_HOUR: RollupLevel.VENUE_WEEK_HOUR,
+    RollupLevel.HALL_DAY_HOUR: RollupLevel.HALL_WEEK_HOUR,
+}
+# Fewest buckets first (200 exhibits in 10 halls of 2 venues, 180 days: 336, 1.4k, 1.7k, 2.5k, 8.7k, 12.6k,
+# 34k, 43k, 60k, 252k, 302k per label set and source): a query reads the first level that keeps all of its
+# columns, never a week level (their local_date means the week).
+LEVELS_BY_SIZE: tuple[int, ...] = (
     RollupLevel.VENUE_HOUR,
     RollupLevel.EXHIBIT,
     RollupLevel.HALL_HOUR,
     RollupLevel.VENUE_DAY,
+    RollupLevel.VENUE_WEEK_HOUR,
     RollupLevel.HALL_DAY,
     RollupLevel.EXHIBIT_HOUR,
+    RollupLevel.HALL_WEEK_HOUR,
     RollupLevel.VENUE_DAY_HOUR,
     RollupLevel.EXHIBIT_DAY,
+    RollupLevel.HALL_DAY_HOUR,
 )
+_WEEK_LEVELS = frozenset(WEEKS_OF.values())
 _ALL_COLUMNS = ("exhibit_id", "hall_id", "venue_id", "local_date", "local_hour", "local_weekday")
 _INSERT_COLUMNS = (
     "bucket",
@@ -74,10 +98,17 @@ def rollups_enabled() -> bool:
     return connection.vendor == "postgresql" and bool(getattr(settings, "REPORT_ROLLUPS", True))
 
 
+def _monday(day: date) -> date:
+    """The Monday of the (ISO) week of a day."""
+    return day - timedelta(days=day.weekday())
+
+
 def _bucket_values(level: int, row: dict[str, Any]) -> tuple[Any, ...]:
     """(bucket, level, exhibit, hall, venue, date, hour, weekday, label, source) of a report row at a level."""
     kept = LEVEL_COLUMNS[level]
-    values = [row[column] if column in kept else None for column in _ALL_COLUMNS]
+    values: list[Any] = [row[column] if column in kept else None for column in _ALL_COLUMNS]
+    if level in _WEEK_LEVELS:
+        values[3] = _monday(values[3])
     exhibit, hall, venue, local_date, local_hour, _ = values
     parts = (exhibit, hall, venue, None if local_date is None else local_date.isoformat(), local_hour)
     bucket = "|".join((str(level), *("" if part is None else str(part) for part in parts), row["label"], row["source"]))
@@ -201,11 +232,11 @@ def rollups_remove(*, row: ReportEvent) -> None:
 
 
 @transaction.atomic
-def rollups_rebuild(*, venue_ids: Iterable[int] | None = None) -> int:
-    """Recompute the buckets of the given venues (or all) from the report rows; returns buckets written.
+def rollups_rebuild(*, venue_ids: Iterable[int] | None = None, levels: Iterable[int] | None = None) -> int:
+    """Recompute the buckets of the given venues (or all) at the given levels (or all); returns buckets written.
 
-    After bulk loads and placement changes (reports.services). Writers of new events wait on the
-    table lock, so no event is counted twice or lost while this runs.
+    After bulk loads and placement changes (reports.services), and to fill a new level (a migration).
+    Writers of new events wait on the table lock, so no event is counted twice or lost while this runs.
     """
     table, numbers, events = (
         ReportRollup._meta.db_table,
@@ -213,11 +244,19 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None) -> int:
         ReportEvent._meta.db_table,
     )
     ids = None if venue_ids is None else sorted(set(venue_ids))
+    chosen = LEVELS_BY_SIZE if levels is None else tuple(level for level in LEVELS_BY_SIZE if level in set(levels))
     where, params = ("", []) if ids is None else ("WHERE e.venue_id = ANY(%s)", [ids])
+    stale, stale_params = ["TRUE"], list[Any]()
+    if ids is not None:
+        stale.append("r.venue_id = ANY(%s)")
+        stale_params.append(ids)
+    if levels is not None:
+        stale.append("r.level = ANY(%s)")
+        stale_params.append([int(level) for level in chosen])
     written = 0
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {table} r" + ("" if ids is None else " WHERE r.venue_id = ANY(%s)"), params)
+        cursor.execute(f"DELETE FROM {table} r WHERE {' AND '.join(stale)}", stale_params)
         cursor.execute(
             f"INSERT INTO {numbers} (visitor_id) SELECT DISTINCT e.visitor_id FROM {events} e {where} "
             "ON CONFLICT (visitor_id) DO NOTHING",
@@ -227,9 +266,15 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None) -> int:
             cursor.execute(
                 f"DELETE FROM {numbers} n WHERE NOT EXISTS (SELECT 1 FROM {events} e WHERE e.visitor_id = n.visitor_id)"
             )
-        for level in LEVELS_BY_SIZE:
+        for level in chosen:
             kept = LEVEL_COLUMNS[level]
-            keys = ", ".join(f"e.{column}" for column in (*kept, "label", "source"))
+            keys = ", ".join(
+                # The week levels' date: the Monday of the ISO week, as _monday computes it.
+                "date_trunc('week', e.local_date)::date"
+                if column == "local_date" and level in _WEEK_LEVELS
+                else f"e.{column}"
+                for column in (*kept, "label", "source")
+            )
             cursor.execute(
                 f"""SELECT {keys}, count(*), sum(e.confidence), sum(e.cell_key), array_agg(DISTINCT n.number)
                     FROM {events} e JOIN {numbers} n ON n.visitor_id = e.visitor_id {where}
@@ -250,14 +295,53 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None) -> int:
                     page_size=2000,
                 )
             written += len(batch)
-    logger.info("report rollups rebuilt: %d buckets (venues: %s)", written, "all" if ids is None else len(ids))
+    logger.info(
+        "report rollups rebuilt: %d buckets (venues: %s, levels: %s)",
+        written,
+        "all" if ids is None else len(ids),
+        "all" if levels is None else ", ".join(str(level) for level in chosen),
+    )
     return written
 
 
 def rollup_level(columns: Iterable[str]) -> int | None:
     """The level with the fewest buckets that keeps all these columns; None if none does."""
     needed = set(columns)
-    return next((level for level in LEVELS_BY_SIZE if needed <= set(LEVEL_COLUMNS[level])), None)
+    return next(
+        (level for level in LEVELS_BY_SIZE if level not in _WEEK_LEVELS and needed <= set(LEVEL_COLUMNS[level])), None
+    )
+
+
+def _date_condition(level: int, column: str, date_from: date | None, date_to: date | None) -> Q:
+    """Buckets of the level within the dates; the range's whole weeks from the level's week twin if it has one.
+
+    A week (Monday m) is whole when date_from <= m and m + 6 <= date_to; an open end takes every week on
+    that side. The days before the first and after the last whole week come from the day level.
+    """
+    days = Q(level=level)
+    if date_from is not None:
+        days &= Q(local_date__gte=date_from)
+    if date_to is not None:
+        days &= Q(local_date__lte=date_to)
+    week_level = WEEKS_OF.get(level)
+    if week_level is None or column == "local_date" or (date_from is None and date_to is None):
+        return days
+    # Whole weeks: first <= m < end (None: unbounded).
+    first = None if date_from is None else _monday(date_from + timedelta(days=6))
+    end = None if date_to is None else _monday(date_to + timedelta(days=1))
+    if first is not None and end is not None and first >= end:
+        return days
+    weeks = Q(level=week_level)
+    parts = []
+    if first is not None:
+        weeks &= Q(local_date__gte=first)
+        if date_from is not None and date_from < first:
+            parts.append(Q(level=level, local_date__gte=date_from, local_date__lt=first))
+    if end is not None:
+        weeks &= Q(local_date__lt=end)
+        if date_to is not None and end <= date_to:
+            parts.append(Q(level=level, local_date__gte=end, local_date__lte=date_to))
+    return reduce(or_, parts, weeks)
 
 
 @dataclass(frozen=True)
@@ -271,18 +355,25 @@ class Cell:
 
 
 def rollup_cells(
-    *, column: str, filter_columns: Iterable[str], q: Any
+    *,
+    column: str,
+    filter_columns: Iterable[str],
+    q: Any,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> tuple[dict[Any, dict[str, Cell]], dict[Any, int]] | None:
     """Per group and label the cell, and per group the distinct visitors; None if no level has the columns.
 
-    `q` is the report's filter (ReportFilters.as_q: the rollup has the same column names).
+    `q` is the report's filter without its dates (ReportFilters.as_q: the rollup has the same column
+    names); the dates come apart, since whole weeks may be read from another level (WEEKS_OF).
     """
     level = rollup_level([column, *filter_columns])
     if level is None:
         return None
     sums: dict[Any, dict[str, list[Any]]] = defaultdict(dict)
     rows = (
-        ReportRollup.objects.filter(q, level=level)
+        ReportRollup.objects.filter(q)
+        .filter(_date_condition(level, column, date_from, date_to))
         .values_list(column, "label", "events", "confidence_sum", "key_sum", "visitors")
         .order_by()
     )

@@ -205,7 +205,13 @@ def _aggregate(scope: ReportFilters, column: str) -> tuple[dict[Any, dict[str, _
     pre-aggregated buckets instead of a sort of every matching event.
     """
     if rollups.rollups_enabled():
-        found = rollups.rollup_cells(column=column, filter_columns=scope.columns(), q=scope.as_q())
+        found = rollups.rollup_cells(
+            column=column,
+            filter_columns=scope.columns(),
+            q=replace(scope, date_from=None, date_to=None).as_q(),
+            date_from=scope.date_from,
+            date_to=scope.date_to,
+        )
         if found is not None:
             return found
     return _run_aggregate(ReportEvent.objects.filter(scope.as_q()), column)

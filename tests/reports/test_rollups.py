@@ -13,7 +13,9 @@ from itertools import product
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pyroaring import BitMap
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, SettingsWrapper
 
@@ -21,7 +23,7 @@ from emotions.models import Visitor
 from emotions.services import visitor_erase
 from exhibits.models import Exhibit
 from reports import rollups
-from reports.models import ReportEvent, ReportRollup, ReportVisitorNumber
+from reports.models import ReportEvent, ReportRollup, ReportVisitorNumber, RollupLevel
 from reports.selectors import GROUP_BY_CHOICES, ReportFilters, emotion_report, top_exhibits
 from reports.services import report_events_rebuild
 from tests.emotions.factories import VisitorFactory
@@ -71,7 +73,16 @@ def _filters(items: list[Exhibit]) -> list[ReportFilters]:
         ReportFilters(venue=venue, date_from=first, date_to=last),
         ReportFilters(hall=hall),
         ReportFilters(hall=hall, date_from=first, date_to=last),
+        ReportFilters(hall=hall, venue=venue, date_from=date(2025, 3, 4), source="device"),
         ReportFilters(exhibit=exhibit),
+        ReportFilters(exhibit=exhibit, date_from=first, date_to=last),
+        # Whole weeks (Monday 3 March - Sunday 9 March; 24 February - 2 March) with and without days around
+        # them: hours read them from the week levels.
+        ReportFilters(hall=hall, date_from=first, date_to=date(2025, 3, 9)),
+        ReportFilters(hall=hall, date_to=date(2025, 3, 9)),
+        ReportFilters(venue=venue, date_from=date(2025, 3, 3)),
+        ReportFilters(date_from=date(2025, 2, 24), date_to=date(2025, 3, 5)),
+        ReportFilters(date_from=first, date_to=date(2025, 3, 11), source="server"),
         ReportFilters(source="device"),
         ReportFilters(emotion="happy"),
         ReportFilters(emotion="sad", venue=venue, date_from=first, date_to=last),
@@ -126,6 +137,18 @@ def test_rollups_kept_by_each_write_equal_a_rebuild_from_the_rows(exhibits: list
 
     assert _bucket_contents() == kept
     assert {level for level in ReportRollup.objects.values_list("level", flat=True)} == set(rollups.LEVELS_BY_SIZE)
+
+
+def test_rebuilding_some_levels_fills_them_and_leaves_the_others(exhibits: list[Exhibit]) -> None:
+    # What migration 0008 does on a database whose rollups predate the hall x date x hour and week levels.
+    kept = _bucket_contents()
+    levels = [RollupLevel.HALL_DAY_HOUR, RollupLevel.HALL_WEEK_HOUR, RollupLevel.VENUE_WEEK_HOUR]
+    ReportRollup.objects.filter(level__in=levels).delete()
+
+    written = rollups.rollups_rebuild(levels=levels)
+
+    assert written == ReportRollup.objects.filter(level__in=levels).count() > 0
+    assert _bucket_contents() == kept
 
 
 def test_erasure_takes_the_visitor_out_of_every_rollup(settings: SettingsWrapper, exhibits: list[Exhibit]) -> None:
@@ -195,9 +218,63 @@ def test_the_csv_is_the_same_from_both_paths(
     assert from_rollups.count(b"\n") == 1 + len(exhibits)
 
 
-def test_a_query_no_level_serves_reads_the_report_rows(settings: SettingsWrapper, exhibits: list[Exhibit]) -> None:
-    # Hours of one hall on some days: no level keeps all three (the per-event path answers, same rules).
-    assert rollups.rollup_level(["local_hour", "hall_id", "local_date"]) is None
+def _tables_read(settings: SettingsWrapper, read: Any) -> str:
+    settings.REPORT_ROLLUPS = True
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_hours_of_one_hall_within_dates_read_the_hall_day_hour_rollups(
+    settings: SettingsWrapper, exhibits: list[Exhibit]
+) -> None:
+    assert rollups.rollup_level(["local_hour", "hall_id", "local_date"]) == RollupLevel.HALL_DAY_HOUR
     filters = ReportFilters(hall=exhibits[0].hall_id, date_from=date(2025, 3, 2), date_to=date(2025, 3, 6))
-    left, right = _both(settings, lambda: emotion_report(group_by="hour", filters=filters, labels=LABELS))
+
+    def read() -> Any:
+        return emotion_report(group_by="hour", filters=filters, labels=LABELS, min_size=2)
+
+    sql = _tables_read(settings, read)
+    assert ReportRollup._meta.db_table in sql and f'"level" = {int(RollupLevel.HALL_DAY_HOUR)}' in sql
+    assert ReportEvent._meta.db_table not in sql
+    left, right = _both(settings, read)
+    assert left == right
+    assert sum(not group.suppressed for group in left.groups) >= 4
+
+
+def test_hours_over_whole_weeks_read_the_week_levels_and_the_days_around_them(
+    settings: SettingsWrapper, exhibits: list[Exhibit]
+) -> None:
+    # Sunday 2 March from the days of the hall, the week of Monday 3 March from its weeks.
+    hall_filters = ReportFilters(hall=exhibits[1].hall_id, date_from=date(2025, 3, 2), date_to=date(2025, 3, 9))
+    # The week of 24 February (its Saturday and Sunday hold events) from the venues' weeks, then 3-5 March.
+    venue_filters = ReportFilters(date_from=date(2025, 2, 24), date_to=date(2025, 3, 5))
+    for filters, day_level, week_level in (
+        (hall_filters, RollupLevel.HALL_DAY_HOUR, RollupLevel.HALL_WEEK_HOUR),
+        (venue_filters, RollupLevel.VENUE_DAY_HOUR, RollupLevel.VENUE_WEEK_HOUR),
+    ):
+
+        def read(f: ReportFilters = filters) -> Any:
+            return emotion_report(group_by="hour", filters=f, labels=LABELS, min_size=2)
+
+        sql = _tables_read(settings, read)
+        assert f'"level" = {int(day_level)}' in sql and f'"level" = {int(week_level)}' in sql
+        left, right = _both(settings, read)
+        assert left == right, filters
+        assert sum(not group.suppressed for group in left.groups) >= 4
+
+
+def test_hours_of_one_exhibit_within_dates_read_the_report_rows(
+    settings: SettingsWrapper, exhibits: list[Exhibit]
+) -> None:
+    # No level keeps exhibit, date and hour (it would hold about one event per bucket): the per-event path
+    # answers, under the same rules.
+    assert rollups.rollup_level(["local_hour", "exhibit_id", "local_date"]) is None
+    filters = ReportFilters(exhibit=exhibits[0].pk, date_from=date(2025, 3, 2), date_to=date(2025, 3, 6))
+
+    def read() -> Any:
+        return emotion_report(group_by="hour", filters=filters, labels=LABELS, min_size=2)
+
+    assert ReportRollup._meta.db_table not in _tables_read(settings, read)
+    left, right = _both(settings, read)
     assert left == right and left.groups
