@@ -63,7 +63,7 @@ WEEKS_OF: dict[int, int] = {
     RollupLevel.HALL_DAY_HOUR: RollupLevel.HALL_WEEK_HOUR,
 }
 # Fewest buckets first (200 exhibits in 10 halls of 2 venues, 180 days: 336, 1.4k, 1.7k, 2.5k, 8.7k, 12.6k,
-# 34k, 43k, 60k, 252k, 302k per label set and source): a query reads the first level that keeps all of its
+# 34k, 44k, 60k, 252k, 302k per label set and source): a query reads the first level that keeps all of its
 # columns, never a week level (their local_date means the week).
 LEVELS_BY_SIZE: tuple[int, ...] = (
     RollupLevel.VENUE_HOUR,
@@ -269,8 +269,9 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None, levels: Iterable[
         for level in chosen:
             kept = LEVEL_COLUMNS[level]
             keys = ", ".join(
-                # The week levels' date: the Monday of the ISO week, as _monday computes it.
-                "date_trunc('week', e.local_date)::date"
+                # The week levels' date: the Monday of the ISO week, as _monday computes it (date arithmetic
+                # only: date_trunc would go through a timestamp in the session's time zone).
+                "e.local_date - (EXTRACT(ISODOW FROM e.local_date)::int - 1)"
                 if column == "local_date" and level in _WEEK_LEVELS
                 else f"e.{column}"
                 for column in (*kept, "label", "source")
