@@ -7,10 +7,10 @@ visited at most once; `inf` in the walking matrix means "no usable path" (e.g. s
 visitor asked for step-free).
 
 Solvers: `solve_exact` (bitmask dynamic programme, small instances), `solve_ils` (iterated local
-search: greedy ratio insertion, 2-opt, or-opt, swaps, drop/reinsert perturbations, stopped once a number of
-perturbations in a row found nothing better; seeded, so a given problem always gets the same route
-unless the wall-clock safety net bites) and `solve_ortools` (OR-Tools routing with optional nodes as
-disjunctions and a time dimension). `plan_route` picks one.
+search: greedy ratio insertion, 2-opt, or-opt, swaps of a stop for a better exhibit anywhere on the route,
+drop/reinsert perturbations, stopped once a number of perturbations in a row found nothing better; seeded,
+so a given problem always gets the same route unless the wall-clock safety net bites) and `solve_ortools`
+(OR-Tools routing with optional nodes as disjunctions and a time dimension). `plan_route` picks one.
 """
 
 from __future__ import annotations
@@ -364,32 +364,55 @@ def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random
     return path
 
 
-def _replace(arcs: _Arcs, path: list[int], free: BoolArray) -> tuple[list[int], bool]:
-    """Swap stops for more valuable free exhibits in their place while the budget allows, best swap first."""
-    pool = np.flatnonzero(free)
+def _exchange(arcs: _Arcs, path: list[int], free: BoolArray) -> tuple[list[int], bool]:
+    """Swap stops for more valuable free exhibits while the budget allows, best swap first.
+
+    The exhibit coming in goes wherever it costs least on the path without the stop it replaces, not only
+    into that stop's place: a swap in place cannot trade a stop near the start for a better exhibit past the
+    end of the route. Taking out stop i removes arcs i and i + 1 and joins its neighbours, so the cheapest
+    other arc is the better of a running minimum over the arcs before and one over the arcs after them.
+    """
     swapped = False
-    cost = arcs.path_cost(path)
-    while len(path) >= 3 and pool.size:
+    minutes = arcs.path_cost(path)
+    cost, cost_to, value = arcs.cost, arcs.cost_to, arcs.value
+    while len(path) >= 3:
         p = np.asarray(path)
-        prev, stop, nxt = p[:-2], p[1:-1], p[2:]
+        stop = p[1:-1]
+        pool = np.flatnonzero(free)
         # Only candidates worth more than the least valuable stop can gain anything.
-        pool = pool[arcs.value[pool] > arcs.value[stop].min() + EPS]
+        pool = pool[value[pool] > value[stop].min() + EPS]
         if not pool.size:
             break
-        # delta[pos, c]: minutes after replacing stop `pos` by candidate c between the same neighbours.
-        delta = arcs.cost[prev][:, pool] + arcs.cost_to[nxt][:, pool]
-        delta -= (arcs.cost[prev, stop] + arcs.cost[stop, nxt])[:, None]
-        gain = arcs.value[pool][None, :] - arcs.value[stop][:, None]
-        gain[(cost + delta > arcs.budget + EPS) | (gain <= EPS)] = -np.inf
-        pos, pick = divmod(int(np.argmax(gain)), pool.size)
-        if not np.isfinite(gain[pos, pick]):
+        a, b = p[:-1], p[1:]
+        into = cost[a][:, pool]  # (arc, candidate): from the arc's tail to the candidate
+        out_of = cost_to[b][:, pool]  # from the candidate to the arc's head
+        extra = into + out_of - cost[a, b][:, None]
+        elsewhere = np.full((stop.size, pool.size), np.inf)
+        if stop.size > 1:
+            np.minimum.accumulate(extra[:-2], axis=0, out=elsewhere[1:])
+            np.minimum(elsewhere[:-1], np.minimum.accumulate(extra[:1:-1], axis=0)[::-1], out=elsewhere[:-1])
+        joined = cost[p[:-2], p[2:]]
+        in_place = into[:-1] + out_of[1:] - joined[:, None]
+        saving = cost[p[:-2], stop] + cost[stop, p[2:]] - joined
+        added = np.minimum(in_place, elsewhere)
+        gain = value[pool][None, :] - value[stop][:, None]
+        gain[(added > (arcs.budget + EPS - minutes + saving)[:, None]) | (gain <= EPS)] = -np.inf
+        i, pick = divmod(int(np.argmax(gain)), pool.size)
+        if not np.isfinite(gain[i, pick]):
             break
-        old, new = int(stop[pos]), int(pool[pick])
+        old, new = int(stop[i]), int(pool[pick])
         free[old], free[new] = True, False
-        pool[pick] = old
-        path = list(path)
-        path[pos + 1] = new
-        cost += float(delta[pos, pick])
+        if in_place[i, pick] <= elsewhere[i, pick]:
+            at = i  # the arc that joins the old stop's neighbours
+        else:
+            column = extra[:, pick].copy()
+            column[[i, i + 1]] = np.inf
+            arc = int(np.argmin(column))
+            # Arcs after the old stop move one place to the left once it is gone.
+            at = arc if arc < i else arc - 1
+        path = path[: i + 1] + path[i + 2 :]
+        path.insert(at + 1, new)
+        minutes += float(added[i, pick] - saving[i])
         swapped = True
     return path, swapped
 
@@ -404,7 +427,7 @@ def _improve(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random.Gener
     settled = arcs.path_cost(path)
     path = _relocate(arcs, _two_opt(arcs, path))
     while True:
-        path, swapped = _replace(arcs, path, free)
+        path, swapped = _exchange(arcs, path, free)
         if swapped:
             minutes = arcs.path_cost(path)
             path = _relocate(arcs, _two_opt(arcs, path))
