@@ -321,7 +321,10 @@ def _insert_greedy(arcs: _Arcs, path: list[int], free: BoolArray, rng: np.random
     tails[:arcs_now] = a
     heads = np.empty(arcs.sink + 1, dtype=np.int64)
     heads[a] = b
-    weight = arcs.value[pool] ** 2
+    # Value per minute of detour. Squared values (before 2026-12-02) took one valuable exhibit over two that
+    # fill the same minutes and are worth more together; measured, they left routes at 200 exhibits 0.7% short
+    # of a longer search on average, the plain ratio 0.0-0.1%.
+    weight = arcs.value[pool]
     if rng is not None:
         # Perturbed ratios diversify the rebuilt routes of the local search.
         weight = weight * rng.uniform(0.5, 1.5, pool.size)

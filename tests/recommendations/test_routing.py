@@ -97,6 +97,22 @@ def test_a_swap_puts_the_better_exhibit_wherever_it_fits_not_only_in_the_old_sto
     assert route.total_minutes == 14.0
 
 
+def test_insertion_takes_two_exhibits_worth_more_together_over_one_that_fills_the_same_minutes() -> None:
+    # Side by side (6 seconds apart): one exhibit of 10 minutes worth 1.0, two of 5 minutes worth 0.6 each.
+    walking = np.full((4, 4), 0.1)
+    np.fill_diagonal(walking, 0.0)
+    problem = RouteProblem(
+        walking=walking,
+        dwell=np.array([0.0, 10.0, 5.0, 5.0]),
+        value=np.array([0.0, 1.0, 0.6, 0.6]),
+        start=0,
+        budget=10.3,
+    )
+    route = solve_ils(problem, patience=0)
+    assert sorted(route.stops) == sorted(solve_exact(problem).stops) == [2, 3]
+    assert route.value == pytest.approx(1.2)
+
+
 def test_the_search_stops_once_it_stops_improving_not_when_the_clock_runs_out() -> None:
     problem = random_problem(120, 3, budget=60)
     route = solve_ils(problem, time_limit_s=30, patience=10)
@@ -105,7 +121,7 @@ def test_the_search_stops_once_it_stops_improving_not_when_the_clock_runs_out() 
 
 
 def test_gains_below_the_minimum_are_kept_but_do_not_prolong_the_search() -> None:
-    problem = random_problem(120, 3, budget=60)
+    problem = random_problem(120, 0, budget=60)
     every_gain = solve_ils(problem, time_limit_s=30, patience=10, min_gain=0.0)
     # No gain is 100% of the route: the search stops after its first 10 perturbations, whatever they found.
     no_gain = solve_ils(problem, time_limit_s=30, patience=10, min_gain=1.0)
