@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--visitors", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--generate-only", action="store_true", help="build the data (if needed) and stop")
+    parser.add_argument(
+        "--only", nargs="+", metavar="TEXT", help="time only the requests whose name contains one of these texts"
+    )
     args = parser.parse_args(argv)
     assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
     call_command("migrate", verbosity=0)
@@ -198,6 +201,9 @@ def main(argv: list[str] | None = None) -> None:
         {"date_from": "2025-03-01", "date_to": "2025-03-30"},
         {"date_from": "2025-01-01", "date_to": "2025-06-30"},
     )
+    # 30 days with the fewest whole weeks: Wednesday 5 March - Thursday 3 April (3 weeks and 9 edge days;
+    # `month` above is Saturday 1 - Sunday 30 March: 4 weeks and 2 edge days).
+    month_edges = {"date_from": "2025-03-05", "date_to": "2025-04-03"}
     cases: list[tuple[str, str, dict[str, str]]] = [
         *((f"group_by={g}", emotions, {"group_by": g}) for g in ("exhibit", "hall", "venue", "day", "hour", "weekday")),
         (
@@ -217,7 +223,27 @@ def main(argv: list[str] | None = None) -> None:
         # Exhibits within a date range read one exhibit x date bucket per exhibit, day and label.
         ("group_by=exhibit, 30 days", emotions, {"group_by": "exhibit", **month}),
         ("top-exhibits emotion=happy, 30 days", top, {"emotion": "happy", "limit": "10", **month}),
+        ("group_by=exhibit, 30 days Wed-Thu", emotions, {"group_by": "exhibit", **month_edges}),
+        ("group_by=exhibit, 180 days", emotions, {"group_by": "exhibit", **half_year}),
+        (
+            "group_by=exhibit, format=csv, 30 days Wed-Thu",
+            emotions,
+            {"group_by": "exhibit", "format": "csv", **month_edges},
+        ),
+        ("top-exhibits emotion=happy, 180 days", top, {"emotion": "happy", "limit": "10", **half_year}),
+        ("group_by=exhibit, from a date on", emotions, {"group_by": "exhibit", "date_from": month_edges["date_from"]}),
+        # Other groupings within dates (which of them a week level pays for).
+        *(
+            (f"group_by={g}, 30 days Wed-Thu", emotions, {"group_by": g, **month_edges})
+            for g in ("hall", "venue", "weekday")
+        ),
+        *(
+            (f"group_by={g}, 180 days", emotions, {"group_by": g, **half_year})
+            for g in ("hall", "venue", "day", "weekday")
+        ),
     ]
+    if args.only:
+        cases = [case for case in cases if any(text in case[0] for text in args.only)]
     print(
         f"\n{n_events:,} events, {Visitor.objects.count():,} visitors; {args.repeat} requests each; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
