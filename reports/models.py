@@ -104,7 +104,7 @@ class RollupLevel(models.IntegerChoices):
 
     Each also keeps label and source; the date ones keep the weekday (not the date x hour ones: no report
     groups by weekday and hour at once), the exhibit ones hall and venue, the hall ones venue. The week
-    ones serve the whole weeks of a date range read at their date level.
+    and month ones (no weekday) serve the whole weeks and months of a date range read at their date level.
     """
 
     EXHIBIT = 1, "exhibit"
@@ -116,9 +116,12 @@ class RollupLevel(models.IntegerChoices):
     HALL_DAY = 7, "hall x local date"
     EXHIBIT_HOUR = 8, "exhibit x local hour"
     HALL_DAY_HOUR = 9, "hall x local date x local hour"
-    # local_date holds the Monday of the venue-local week (reports.rollups.WEEKS_OF).
+    # local_date holds the Monday of the venue-local week, the first of the month (reports.rollups.SPANS_OF).
     HALL_WEEK_HOUR = 10, "hall x local week x local hour"
     VENUE_WEEK_HOUR = 11, "venue x local week x local hour"
+    EXHIBIT_WEEK = 12, "exhibit x local week"
+    EXHIBIT_MONTH = 13, "exhibit x local month"
+    HALL_MONTH = 14, "hall x local month"
 
 
 class ReportRollup(models.Model):

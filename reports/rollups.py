@@ -49,36 +49,49 @@ LEVEL_COLUMNS: dict[int, tuple[str, ...]] = {
     # Hours of one hall within a date range. Exhibit x date x hour would hold about one event per bucket
     # (as many buckets as events): hours of one exhibit within a date range read the report rows.
     RollupLevel.HALL_DAY_HOUR: ("hall_id", "venue_id", "local_date", "local_hour"),
-    # local_date = the Monday of the week (see WEEKS_OF).
+    # local_date = the Monday of the week, the first of the month (see SPANS_OF).
     RollupLevel.VENUE_WEEK_HOUR: ("venue_id", "local_date", "local_hour"),
     RollupLevel.HALL_WEEK_HOUR: ("hall_id", "venue_id", "local_date", "local_hour"),
+    RollupLevel.EXHIBIT_WEEK: ("exhibit_id", "hall_id", "venue_id", "local_date"),
+    RollupLevel.EXHIBIT_MONTH: ("exhibit_id", "hall_id", "venue_id", "local_date"),
+    RollupLevel.HALL_MONTH: ("hall_id", "venue_id", "local_date"),
 }
-# Hours within a long date range: one bucket per day x hour x label is 5k buckets a month per hall or
-# venue, and each costs a bitmap to read (~300 ms for 180 days at 1M events). The whole weeks of the
-# range are read from the week level instead (7x fewer buckets), only the days around them from the
-# day level: at most 12 days plus one bucket set per week. Exact all the same: the two sets of buckets
-# cover disjoint days, so the union of their bitmaps is the set of the range's visitors.
-WEEKS_OF: dict[int, int] = {
-    RollupLevel.VENUE_DAY_HOUR: RollupLevel.VENUE_WEEK_HOUR,
-    RollupLevel.HALL_DAY_HOUR: RollupLevel.HALL_WEEK_HOUR,
+# A long date range read at a date level: one bucket per day x hour x label is 5k buckets a month per hall
+# or venue, one per exhibit x day x label 40k a month for all exhibits, and each costs a bitmap to read
+# (~10 us: 300-450 ms CPU for a month at 1M events, 3 s for exhibits over 180 days). The whole spans of
+# the range are read from coarser levels instead, coarsest first: whole months, then whole weeks of what
+# is left, then the days around them from the day level (one bucket set per month, and around them at
+# most 8 weeks and 24 days; a range without a whole month: at most 12 days). Exact all the same: the
+# sets of buckets cover disjoint days, so the union of their bitmaps is the set of the range's visitors.
+# Not for grouping by date or weekday (a span bucket has neither).
+SPANS_OF: dict[int, tuple[int, ...]] = {
+    RollupLevel.VENUE_DAY_HOUR: (RollupLevel.VENUE_WEEK_HOUR,),
+    RollupLevel.HALL_DAY_HOUR: (RollupLevel.HALL_WEEK_HOUR,),
+    RollupLevel.EXHIBIT_DAY: (RollupLevel.EXHIBIT_MONTH, RollupLevel.EXHIBIT_WEEK),
+    # 70 buckets a day for all halls: whole months suffice (the days around them: at most ~4k buckets).
+    RollupLevel.HALL_DAY: (RollupLevel.HALL_MONTH,),
 }
-# Fewest buckets first (200 exhibits in 10 halls of 2 venues, 180 days: 336, 1.4k, 1.7k, 2.5k, 8.7k, 12.6k,
-# 34k, 44k, 60k, 252k, 302k per label set and source): a query reads the first level that keeps all of its
-# columns, never a week level (their local_date means the week).
+_MONTH_LEVELS = frozenset({RollupLevel.EXHIBIT_MONTH, RollupLevel.HALL_MONTH})
+# Fewest buckets first (200 exhibits in 10 halls of 2 venues, 180 days: 336, 420, 1.4k, 1.7k, 2.5k, 8.4k,
+# 8.7k, 12.6k, 34k, 36k, 44k, 60k, 252k, 302k per label set and source): a query reads the first level that
+# keeps all of its columns, never a span level (their local_date means the week or month).
 LEVELS_BY_SIZE: tuple[int, ...] = (
     RollupLevel.VENUE_HOUR,
+    RollupLevel.HALL_MONTH,
     RollupLevel.EXHIBIT,
     RollupLevel.HALL_HOUR,
     RollupLevel.VENUE_DAY,
+    RollupLevel.EXHIBIT_MONTH,
     RollupLevel.VENUE_WEEK_HOUR,
     RollupLevel.HALL_DAY,
     RollupLevel.EXHIBIT_HOUR,
+    RollupLevel.EXHIBIT_WEEK,
     RollupLevel.HALL_WEEK_HOUR,
     RollupLevel.VENUE_DAY_HOUR,
     RollupLevel.EXHIBIT_DAY,
     RollupLevel.HALL_DAY_HOUR,
 )
-_WEEK_LEVELS = frozenset(WEEKS_OF.values())
+_SPAN_LEVELS = frozenset(level for spans in SPANS_OF.values() for level in spans)
 _ALL_COLUMNS = ("exhibit_id", "hall_id", "venue_id", "local_date", "local_hour", "local_weekday")
 _INSERT_COLUMNS = (
     "bucket",
@@ -98,17 +111,26 @@ def rollups_enabled() -> bool:
     return connection.vendor == "postgresql" and bool(getattr(settings, "REPORT_ROLLUPS", True))
 
 
-def _monday(day: date) -> date:
-    """The Monday of the (ISO) week of a day."""
+def _span_start(level: int, day: date) -> date:
+    """The first day of the span of a span level (SPANS_OF) that holds the day: its Monday or its month's first."""
+    if level in _MONTH_LEVELS:
+        return day.replace(day=1)
     return day - timedelta(days=day.weekday())
+
+
+def _next_span_start(level: int, start: date) -> date:
+    """The first day of the span after the one starting on `start`."""
+    if level in _MONTH_LEVELS:
+        return (start + timedelta(days=31)).replace(day=1)
+    return start + timedelta(days=7)
 
 
 def _bucket_values(level: int, row: dict[str, Any]) -> tuple[Any, ...]:
     """(bucket, level, exhibit, hall, venue, date, hour, weekday, label, source) of a report row at a level."""
     kept = LEVEL_COLUMNS[level]
     values: list[Any] = [row[column] if column in kept else None for column in _ALL_COLUMNS]
-    if level in _WEEK_LEVELS:
-        values[3] = _monday(values[3])
+    if level in _SPAN_LEVELS:
+        values[3] = _span_start(level, values[3])
     exhibit, hall, venue, local_date, local_hour, _ = values
     parts = (exhibit, hall, venue, None if local_date is None else local_date.isoformat(), local_hour)
     bucket = "|".join((str(level), *("" if part is None else str(part) for part in parts), row["label"], row["source"]))
@@ -269,11 +291,7 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None, levels: Iterable[
         for level in chosen:
             kept = LEVEL_COLUMNS[level]
             keys = ", ".join(
-                # The week levels' date: the Monday of the ISO week, as _monday computes it (date arithmetic
-                # only: date_trunc would go through a timestamp in the session's time zone).
-                "e.local_date - (EXTRACT(ISODOW FROM e.local_date)::int - 1)"
-                if column == "local_date" and level in _WEEK_LEVELS
-                else f"e.{column}"
+                _span_start_sql(level) if column == "local_date" and level in _SPAN_LEVELS else f"e.{column}"
                 for column in (*kept, "label", "source")
             )
             cursor.execute(
@@ -305,44 +323,71 @@ def rollups_rebuild(*, venue_ids: Iterable[int] | None = None, levels: Iterable[
     return written
 
 
+def _span_start_sql(level: int) -> str:
+    """_span_start in SQL, by date arithmetic only (date_trunc would go through a timestamp in the session's
+    time zone)."""
+    if level in _MONTH_LEVELS:
+        return "e.local_date - (EXTRACT(DAY FROM e.local_date)::int - 1)"
+    return "e.local_date - (EXTRACT(ISODOW FROM e.local_date)::int - 1)"
+
+
 def rollup_level(columns: Iterable[str]) -> int | None:
     """The level with the fewest buckets that keeps all these columns; None if none does."""
     needed = set(columns)
     return next(
-        (level for level in LEVELS_BY_SIZE if level not in _WEEK_LEVELS and needed <= set(LEVEL_COLUMNS[level])), None
+        (level for level in LEVELS_BY_SIZE if level not in _SPAN_LEVELS and needed <= set(LEVEL_COLUMNS[level])), None
     )
 
 
-def _date_condition(level: int, column: str, date_from: date | None, date_to: date | None) -> Q:
-    """Buckets of the level within the dates; the range's whole weeks from the level's week twin if it has one.
+def _date_condition(
+    level: int, column: str, filter_columns: Iterable[str], date_from: date | None, date_to: date | None
+) -> Q:
+    """Buckets of the level within the dates; the range's whole spans from the level's span levels if it has any.
 
-    A week (Monday m) is whole when date_from <= m and m + 6 <= date_to; an open end takes every week on
-    that side. The days before the first and after the last whole week come from the day level.
+    The span levels serve only if they keep the grouping column and every filter column but the date (so
+    not a grouping by date or weekday).
     """
-    days = Q(level=level)
+    spans = SPANS_OF.get(level, ())
+    kept = {*LEVEL_COLUMNS[spans[0]], "label", "source"} - {"local_date"} if spans else set()
+    if not {column, *filter_columns} - {"local_date"} <= kept or column == "local_date":
+        spans = ()
+    return _spans_condition(level, spans, date_from, date_to)
+
+
+def _spans_condition(level: int, spans: Sequence[int], date_from: date | None, date_to: date | None) -> Q:
+    """[date_from, date_to] (None: unbounded) as whole spans of spans[0], the rest of it from the finer levels.
+
+    A span (first day s, next span's first day n) is whole when date_from <= s and n - 1 <= date_to; an
+    open end takes every span on that side. The days before the first and after the last whole span go
+    to spans[1:], and at last to the day level.
+    """
+    if not spans or (date_from is None and date_to is None):
+        days = Q(level=level)
+        if date_from is not None:
+            days &= Q(local_date__gte=date_from)
+        if date_to is not None:
+            days &= Q(local_date__lte=date_to)
+        return days
+    span, finer = spans[0], spans[1:]
+    # Whole spans: first <= s < end (None: unbounded).
+    first = None
     if date_from is not None:
-        days &= Q(local_date__gte=date_from)
-    if date_to is not None:
-        days &= Q(local_date__lte=date_to)
-    week_level = WEEKS_OF.get(level)
-    if week_level is None or column == "local_date" or (date_from is None and date_to is None):
-        return days
-    # Whole weeks: first <= m < end (None: unbounded).
-    first = None if date_from is None else _monday(date_from + timedelta(days=6))
-    end = None if date_to is None else _monday(date_to + timedelta(days=1))
+        start = _span_start(span, date_from)
+        first = start if start == date_from else _next_span_start(span, start)
+    end = None if date_to is None else _span_start(span, date_to + timedelta(days=1))
     if first is not None and end is not None and first >= end:
-        return days
-    weeks = Q(level=week_level)
+        return _spans_condition(level, finer, date_from, date_to)
+    whole = Q(level=span)
     parts = []
     if first is not None:
-        weeks &= Q(local_date__gte=first)
+        whole &= Q(local_date__gte=first)
         if date_from is not None and date_from < first:
-            parts.append(Q(level=level, local_date__gte=date_from, local_date__lt=first))
+            parts.append(_spans_condition(level, finer, date_from, first - timedelta(days=1)))
     if end is not None:
-        weeks &= Q(local_date__lt=end)
+        whole &= Q(local_date__lt=end)
         if date_to is not None and end <= date_to:
-            parts.append(Q(level=level, local_date__gte=end, local_date__lte=date_to))
-    return reduce(or_, parts, weeks)
+            parts.append(_spans_condition(level, finer, end, date_to))
+    return reduce(or_, parts, whole)
 
 
 @dataclass(frozen=True)
@@ -366,15 +411,16 @@ def rollup_cells(
     """Per group and label the cell, and per group the distinct visitors; None if no level has the columns.
 
     `q` is the report's filter without its dates (ReportFilters.as_q: the rollup has the same column
-    names); the dates come apart, since whole weeks may be read from another level (WEEKS_OF).
+    names); the dates come apart, since whole weeks or months may be read from other levels (SPANS_OF).
     """
+    filter_columns = tuple(filter_columns)
     level = rollup_level([column, *filter_columns])
     if level is None:
         return None
     sums: dict[Any, dict[str, list[Any]]] = defaultdict(dict)
     rows = (
         ReportRollup.objects.filter(q)
-        .filter(_date_condition(level, column, date_from, date_to))
+        .filter(_date_condition(level, column, filter_columns, date_from, date_to))
         .values_list(column, "label", "events", "confidence_sum", "key_sum", "visitors")
         .order_by()
     )

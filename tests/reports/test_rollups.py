@@ -8,6 +8,7 @@ of every number, suppression and withheld cell.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import product
 from typing import Any
@@ -139,10 +140,17 @@ def test_rollups_kept_by_each_write_equal_a_rebuild_from_the_rows(exhibits: list
     assert {level for level in ReportRollup.objects.values_list("level", flat=True)} == set(rollups.LEVELS_BY_SIZE)
 
 
-def test_rebuilding_some_levels_fills_them_and_leaves_the_others(exhibits: list[Exhibit]) -> None:
-    # What migration 0008 does on a database whose rollups predate the hall x date x hour and week levels.
+@pytest.mark.parametrize(
+    "levels",
+    [
+        # Migration 0008: rollups that predate the hall x date x hour and hour week levels.
+        [RollupLevel.HALL_DAY_HOUR, RollupLevel.HALL_WEEK_HOUR, RollupLevel.VENUE_WEEK_HOUR],
+        # Migration 0010: rollups that predate the exhibit x week and month and hall x month levels.
+        [RollupLevel.EXHIBIT_WEEK, RollupLevel.EXHIBIT_MONTH, RollupLevel.HALL_MONTH],
+    ],
+)
+def test_rebuilding_some_levels_fills_them_and_leaves_the_others(exhibits: list[Exhibit], levels: list[int]) -> None:
     kept = _bucket_contents()
-    levels = [RollupLevel.HALL_DAY_HOUR, RollupLevel.HALL_WEEK_HOUR, RollupLevel.VENUE_WEEK_HOUR]
     ReportRollup.objects.filter(level__in=levels).delete()
 
     written = rollups.rollups_rebuild(levels=levels)
@@ -278,3 +286,120 @@ def test_hours_of_one_exhibit_within_dates_read_the_report_rows(
     assert ReportRollup._meta.db_table not in _tables_read(settings, read)
     left, right = _both(settings, read)
     assert left == right and left.groups
+
+
+@pytest.fixture
+def weeks_of_events(exhibits: list[Exhibit]) -> list[Exhibit]:
+    """The exhibits' events plus ~300 more over six weeks (Wednesday 19 February - Thursday 3 April, UTC)."""
+    visitors = list(Visitor.objects.order_by("pk"))
+    rng = random.Random(29)
+    for _ in range(300):
+        event_at(
+            START
+            + timedelta(days=rng.randrange(-10, 34), hours=rng.choice([0, 7, 14, 20, 23]), minutes=rng.randrange(60)),
+            exhibit=rng.choices(exhibits, weights=[30, 25, 20, 12, 8, 5])[0],
+            visitor=rng.choice(visitors[: rng.choice([6, 12, 30])]),
+            label=rng.choices(LABELS, weights=[3, 1, 1, 8, 6, 2, 2])[0],
+            confidence=rng.uniform(0.3, 1.0),
+            source=rng.choice(["server", "server", "device"]),
+        )
+    return exhibits
+
+
+def _week_ranges(items: list[Exhibit]) -> list[ReportFilters]:
+    venue, hall, exhibit = items[0].hall.venue_id, items[1].hall_id, items[0].pk
+    return [
+        # Wednesday 5 - Thursday 27 March: days 5-9, the weeks of 10 and 17 March, days 24-27.
+        ReportFilters(date_from=date(2025, 3, 5), date_to=date(2025, 3, 27)),
+        # Monday 17 February - Wednesday 2 April: that week, days 24-28 February, March, days 1-2 April.
+        ReportFilters(date_from=date(2025, 2, 17), date_to=date(2025, 4, 2)),
+        # Whole weeks only (Monday 3 - Sunday 23 March), and no whole week (Tuesday 11 - Saturday 15 March).
+        ReportFilters(date_from=date(2025, 3, 3), date_to=date(2025, 3, 23)),
+        # Ending a day before a week's (and a month's) end: Tuesday 4 - Saturday 29 March.
+        ReportFilters(date_from=date(2025, 3, 4), date_to=date(2025, 3, 29)),
+        ReportFilters(date_from=date(2025, 3, 11), date_to=date(2025, 3, 15)),
+        # Open ends: every month (or week) from the first whole one on, every one up to the last whole one.
+        ReportFilters(date_from=date(2025, 3, 5)),
+        ReportFilters(date_to=date(2025, 3, 20)),
+        ReportFilters(hall=hall, date_from=date(2025, 3, 2), date_to=date(2025, 3, 24)),
+        ReportFilters(exhibit=exhibit, date_from=date(2025, 3, 4), date_to=date(2025, 3, 30)),
+        ReportFilters(venue=venue, emotion="happy", source="server", date_from=date(2025, 3, 6)),
+    ]
+
+
+def test_reports_over_whole_weeks_and_edge_days_are_the_same_from_both_paths(
+    settings: SettingsWrapper, weeks_of_events: list[Exhibit], analyst_client: Client
+) -> None:
+    shown = 0
+    for group_by, filters, k in product(GROUP_BY_CHOICES, _week_ranges(weeks_of_events), (2, 5)):
+        left, right = _both(
+            settings,
+            lambda g=group_by, f=filters, k=k: emotion_report(group_by=g, filters=f, labels=LABELS, min_size=k),
+        )
+        assert left == right, (group_by, filters, k)
+        shown += sum(not group.suppressed for group in left.groups)
+    assert shown > 150
+    for emotion, filters, k in product(("happy", "neutral"), _week_ranges(weeks_of_events), (2, 5)):
+        left, right = _both(
+            settings, lambda e=emotion, f=filters, k=k: top_exhibits(emotion=e, filters=f, labels=LABELS, min_size=k)
+        )
+        assert left == right, (emotion, filters, k)
+    for dates in ({"date_from": "2025-03-05", "date_to": "2025-03-27"}, {"date_from": "2025-03-05"}):
+
+        def csv(d: dict[str, str] = dates) -> bytes:
+            response = analyst_client.get("/api/v1/reports/emotions/", {"group_by": "exhibit", "format": "csv", **d})
+            assert response.status_code == 200
+            return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+        from_rollups, from_rows = _both(settings, csv)
+        assert from_rollups == from_rows
+        assert from_rollups.count(b"\n") == 1 + len(weeks_of_events)
+
+
+def test_exhibits_within_dates_read_whole_months_and_weeks_from_their_levels(
+    settings: SettingsWrapper, weeks_of_events: list[Exhibit]
+) -> None:
+    # Week buckets are dated by their Monday, month buckets by their first day.
+    starts: dict[int, set[date]] = {RollupLevel.EXHIBIT_WEEK: set(), RollupLevel.EXHIBIT_MONTH: set()}
+    for level, day in ReportRollup.objects.filter(level__in=starts).values_list("level", "local_date"):
+        assert day is not None
+        starts[level].add(day)
+    assert len(starts[RollupLevel.EXHIBIT_WEEK]) >= 6 and len(starts[RollupLevel.EXHIBIT_MONTH]) >= 3
+    assert all(day.isoweekday() == 1 for day in starts[RollupLevel.EXHIBIT_WEEK])
+    assert all(day.day == 1 for day in starts[RollupLevel.EXHIBIT_MONTH])
+    filters = ReportFilters(date_from=date(2025, 3, 5), date_to=date(2025, 3, 27))
+
+    sql = _tables_read(settings, lambda: emotion_report(group_by="exhibit", filters=filters, labels=LABELS))
+    assert f'"level" = {int(RollupLevel.EXHIBIT_DAY)}' in sql and f'"level" = {int(RollupLevel.EXHIBIT_WEEK)}' in sql
+    assert f'"level" = {int(RollupLevel.EXHIBIT_MONTH)}' not in sql
+    longer = ReportFilters(date_from=date(2025, 2, 17), date_to=date(2025, 4, 2))
+    sql = _tables_read(settings, lambda: emotion_report(group_by="exhibit", filters=longer, labels=LABELS))
+    assert all(
+        f'"level" = {int(level)}' in sql
+        for level in (RollupLevel.EXHIBIT_DAY, RollupLevel.EXHIBIT_WEEK, RollupLevel.EXHIBIT_MONTH)
+    )
+    # Weekdays of one exhibit need the days (a week bucket has no weekday).
+    one = replace(filters, exhibit=weeks_of_events[0].pk)
+    sql = _tables_read(settings, lambda: emotion_report(group_by="weekday", filters=one, labels=LABELS))
+    assert f'"level" = {int(RollupLevel.EXHIBIT_DAY)}' in sql
+    assert f'"level" = {int(RollupLevel.EXHIBIT_WEEK)}' not in sql
+
+
+def test_halls_within_dates_read_whole_months_from_the_hall_month_level(
+    settings: SettingsWrapper, weeks_of_events: list[Exhibit]
+) -> None:
+    assert all(
+        day is not None and day.day == 1
+        for day in ReportRollup.objects.filter(level=RollupLevel.HALL_MONTH).values_list("local_date", flat=True)
+    )
+    filters = ReportFilters(date_from=date(2025, 2, 17), date_to=date(2025, 4, 2))
+
+    sql = _tables_read(settings, lambda: emotion_report(group_by="hall", filters=filters, labels=LABELS))
+    assert f'"level" = {int(RollupLevel.HALL_DAY)}' in sql and f'"level" = {int(RollupLevel.HALL_MONTH)}' in sql
+    sql = _tables_read(
+        settings,
+        lambda: emotion_report(
+            group_by="weekday", filters=replace(filters, hall=weeks_of_events[0].hall_id), labels=LABELS
+        ),
+    )
+    assert f'"level" = {int(RollupLevel.HALL_MONTH)}' not in sql
