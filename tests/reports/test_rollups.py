@@ -143,10 +143,17 @@ def test_rollups_kept_by_each_write_equal_a_rebuild_from_the_rows(exhibits: list
 @pytest.mark.parametrize(
     "levels",
     [
-        # Migration 0008: rollups that predate the hall x date x hour and hour week levels.
-        [RollupLevel.HALL_DAY_HOUR, RollupLevel.HALL_WEEK_HOUR, RollupLevel.VENUE_WEEK_HOUR],
-        # Migration 0010: rollups that predate the exhibit x week and month and hall x month levels.
-        [RollupLevel.EXHIBIT_WEEK, RollupLevel.EXHIBIT_MONTH, RollupLevel.HALL_MONTH],
+        # Migration 0008: rollups that predate the hall x date x hour, week and month levels.
+        [
+            RollupLevel.HALL_DAY_HOUR,
+            RollupLevel.HALL_WEEK_HOUR,
+            RollupLevel.VENUE_WEEK_HOUR,
+            RollupLevel.EXHIBIT_WEEK,
+            RollupLevel.EXHIBIT_MONTH,
+            RollupLevel.HALL_MONTH,
+        ],
+        # One level alone (a future migration adding one grain).
+        [RollupLevel.EXHIBIT_MONTH],
     ],
 )
 def test_rebuilding_some_levels_fills_them_and_leaves_the_others(exhibits: list[Exhibit], levels: list[int]) -> None:

@@ -1,11 +1,12 @@
-"""Data migration: fill the exhibit x week, exhibit x month and hall x month rollup levels of 0009 from the report rows."""
+"""Data migration: fill the rollup levels of 0007 from the report rows (hall x date x hour, hall and venue x
+week x hour, exhibit x week, exhibit and hall x month)."""
 
 from typing import Any
 
 from django.db import migrations
 
-# reports.models.RollupLevel: EXHIBIT_WEEK, EXHIBIT_MONTH, HALL_MONTH.
-NEW_LEVELS = (12, 13, 14)
+# reports.models.RollupLevel: HALL_DAY_HOUR, HALL_WEEK_HOUR, VENUE_WEEK_HOUR, EXHIBIT_WEEK, EXHIBIT_MONTH, HALL_MONTH.
+NEW_LEVELS = (9, 10, 11, 12, 13, 14)
 
 
 def build(apps: Any, schema_editor: Any) -> None:
@@ -15,8 +16,8 @@ def build(apps: Any, schema_editor: Any) -> None:
     from reports.rollups import rollups_rebuild
 
     rollups_rebuild(levels=NEW_LEVELS)
-    # Fresh statistics, so that the planner reads the new levels through the (level, exhibit, date) and (level, hall, date) indexes
-    # at once rather than after autovacuum's next pass.
+    # Fresh statistics, so that the planner reads the new levels through the (level, hall, date) and
+    # (level, exhibit, date) indexes at once rather than after autovacuum's next pass.
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("ANALYZE reports_reportrollup")
 
@@ -27,6 +28,6 @@ def clear(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0009_rollup_levels_week_and_month_spans")]
+    dependencies = [("reports", "0007_rollup_levels_hall_hours_and_weeks")]
 
     operations = [migrations.RunPython(build, clear)]
